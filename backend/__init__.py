@@ -1,0 +1,1 @@
+"""OMO Retail backend: a FastAPI service, a folder per domain."""

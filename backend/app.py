@@ -1,0 +1,101 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI, Request, Response
+from fastapi.routing import APIRoute
+from sqlalchemy import text
+
+from backend.auth.sms import make_provider
+from backend.core import logging as omo_logging
+from backend.core.db import Database
+from backend.core.errors import PayloadTooLarge, ServiceUnavailable, install_error_handlers
+from backend.core.migrations import current_and_head
+from backend.core.settings import Settings, get_settings
+from backend.routers import ROUTERS
+
+log = logging.getLogger("omo.http")
+API_PREFIX = "/api/v1"
+MAX_BODY_BYTES = 10 * 1024 * 1024
+
+
+def _operation_id(route: APIRoute) -> str:
+    """Stable OpenAPI operation ids: ``<tag>_<function name>``."""
+    tag = route.tags[0] if route.tags else "api"
+    return f"{tag}_{route.name}"
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    omo_logging.configure(settings.log_json)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        yield
+        await app.state.db.dispose()
+
+    app = FastAPI(
+        title="OMO Retail",
+        version="0.1.0",
+        description="One catalog, one stock picture, one membership and one order flow for chain stores.",
+        generate_unique_id_function=_operation_id,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.db = Database(settings.database_url, pool_size=settings.db_pool_size, echo=settings.db_echo)
+    app.state.sms = make_provider(settings.sms_provider)
+    install_error_handlers(app)
+
+    @app.middleware("http")
+    async def request_context(request: Request, call_next):  # type: ignore[no-untyped-def]
+        length = request.headers.get("content-length")
+        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
+            body = PayloadTooLarge(detail={"max_bytes": MAX_BODY_BYTES}).to_dict()
+            from fastapi.responses import JSONResponse
+
+            return JSONResponse(body, status_code=413)
+        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
+        started = time.perf_counter()
+        response: Response = await call_next(request)
+        response.headers["x-request-id"] = request_id
+        log.debug(
+            "request",
+            extra={
+                "request_id": request_id,
+                "method": request.method,
+                "path": request.url.path,
+                "status": response.status_code,
+                "ms": round((time.perf_counter() - started) * 1000, 1),
+            },
+        )
+        return response
+
+    for router in ROUTERS:
+        app.include_router(router, prefix=API_PREFIX)
+
+    @app.get("/healthz", tags=["core"], include_in_schema=True)
+    async def healthz() -> dict[str, str]:
+        """The process is up."""
+        return {"status": "ok"}
+
+    @app.get("/readyz", tags=["core"])
+    async def readyz() -> dict[str, object]:
+        """The database answers and its schema is at the newest migration."""
+        db: Database = app.state.db
+        try:
+            async with db.read_engine.connect() as conn:
+                await conn.execute(text("SELECT 1"))
+                current, head = await conn.run_sync(lambda c: current_and_head(c))
+        except Exception as exc:
+            raise ServiceUnavailable("The database is not reachable.", detail={"reason": type(exc).__name__}) from exc
+        if current != head:
+            raise ServiceUnavailable("The database schema is not current.", detail={"current": current, "head": head})
+        return {"status": "ready", "database": "sqlite" if db.is_sqlite else "postgresql", "migration": head}
+
+    return app

@@ -1,0 +1,47 @@
+"""Settings from the environment (prefix ``OMO_``) and an optional ``.env`` file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="OMO_", env_file=".env", extra="ignore")
+
+    env: str = "development"
+    database_url: str = f"sqlite:///{ROOT / 'var' / 'omo.db'}"
+    redis_url: str | None = None
+    # Where events cross backend processes: "none" (single process), "postgres" or "redis".
+    event_bus: str = "none"
+    var_dir: Path = ROOT / "var"
+    secret_key: str = "dev-secret-change-me-0123456789abcdef"
+    access_token_minutes: int = 15
+    refresh_token_days: int = 30
+    otp_ttl_seconds: int = 300
+    otp_max_attempts: int = 5
+    login_max_failures: int = 5
+    login_lockout_seconds: int = 900
+    # "log" writes one-time codes to the log (development); a real SMS provider plugs in here.
+    sms_provider: str = "log"
+    reservation_minutes: int = 15
+    unpaid_order_minutes: int = 30
+    public_base_url: str = "http://127.0.0.1:8000"
+    db_pool_size: int = 10
+    db_echo: bool = False
+    log_json: bool = False
+    cors_origins: list[str] = Field(default_factory=list)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,12 @@
+"""Every domain's models, imported so that metadata (and Alembic) sees all tables."""
+
+from backend.auth import models as auth_models  # noqa: F401
+from backend.catalog import models as catalog_models  # noqa: F401
+from backend.core import audit, events  # noqa: F401
+from backend.franchise import models as franchise_models  # noqa: F401
+from backend.inventory import models as inventory_models  # noqa: F401
+from backend.members import models as members_models  # noqa: F401
+from backend.stores import models as stores_models  # noqa: F401
+from backend.core.db import Base
+
+metadata = Base.metadata

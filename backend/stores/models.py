@@ -1,0 +1,49 @@
+"""Stores, warehouses and the regions they belong to."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Boolean, Float, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from backend.core.db import Base, created_at, intpk, updated_at
+
+
+class Region(Base):
+    __tablename__ = "regions"
+
+    id: Mapped[intpk]
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(60))
+    name_en: Mapped[str] = mapped_column(String(60))
+
+
+class Store(Base):
+    __tablename__ = "stores"
+
+    id: Mapped[intpk]
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    name_zh: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    kind: Mapped[str] = mapped_column(String(16), default="store")
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    region_id: Mapped[int] = mapped_column(ForeignKey("regions.id"), index=True)
+    merchant_id: Mapped[int | None] = mapped_column(ForeignKey("merchants.id"), index=True)
+    city: Mapped[str] = mapped_column(String(40), index=True)
+    city_tier: Mapped[int] = mapped_column(Integer)
+    address: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str | None] = mapped_column(String(20))
+    latitude: Mapped[float] = mapped_column(Float)
+    longitude: Mapped[float] = mapped_column(Float)
+    timezone: Mapped[str] = mapped_column(String(40), default="Asia/Shanghai")
+    # {"mon": ["08:00", "22:00"], ...}, local time of the store; a missing day means closed.
+    opening_hours: Mapped[dict[str, Any]]
+    area_sqm: Mapped[int | None] = mapped_column(Integer)
+    pickup_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    delivery_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    delivery_radius_m: Mapped[int] = mapped_column(Integer, default=5000)
+    delivery_base_fee: Mapped[int] = mapped_column(Integer, default=500)
+    delivery_fee_per_km: Mapped[int] = mapped_column(Integer, default=100)
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]

@@ -1,0 +1,97 @@
+from __future__ import annotations
+
+from typing import Annotated
+
+from pydantic import Field, StringConstraints, field_validator
+
+from backend.core.schemas import Fen, Name, Schema
+
+DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+HHMM = r"^([01]\d|2[0-3]):[0-5]\d$|^24:00$"
+
+
+def _check_hours(value: dict[str, list[str]] | None) -> dict[str, list[str]] | None:
+    if value is None:
+        return value
+    import re
+
+    for day, span in value.items():
+        if day not in DAYS:
+            raise ValueError(f"unknown day {day!r}; use {', '.join(DAYS)}")
+        if len(span) != 2 or not all(re.match(HHMM, t) for t in span) or span[0] >= span[1]:
+            raise ValueError(f"{day}: give [open, close] as HH:MM with open before close")
+    return value
+
+
+class RegionCreate(Schema):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
+    name_zh: Name
+    name_en: Name
+
+
+class Region(RegionCreate):
+    id: int
+
+
+class StoreBase(Schema):
+    name_zh: Name
+    name_en: Name
+    kind: Annotated[str, StringConstraints(pattern=r"^(store|warehouse)$")] = "store"
+    city: Name
+    city_tier: int = Field(ge=1, le=5)
+    address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    phone: str | None = Field(default=None, max_length=20)
+    latitude: float = Field(ge=-90, le=90)
+    longitude: float = Field(ge=-180, le=180)
+    timezone: str = "Asia/Shanghai"
+    opening_hours: dict[str, list[str]] = Field(default_factory=dict)
+    area_sqm: int | None = Field(default=None, ge=1)
+    pickup_enabled: bool = True
+    delivery_enabled: bool = True
+    delivery_radius_m: int = Field(default=5000, ge=0, le=100_000)
+    delivery_base_fee: Fen = 500
+    delivery_fee_per_km: Fen = 100
+
+    _hours = field_validator("opening_hours")(_check_hours)
+
+
+class StoreCreate(StoreBase):
+    code: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{1,32}$")]
+    region_id: int
+    merchant_id: int | None = None
+
+
+class StoreUpdate(Schema):
+    name_zh: Name | None = None
+    name_en: Name | None = None
+    status: Annotated[str, StringConstraints(pattern=r"^(open|closed|suspended)$")] | None = None
+    address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = None
+    phone: str | None = Field(default=None, max_length=20)
+    latitude: float | None = Field(default=None, ge=-90, le=90)
+    longitude: float | None = Field(default=None, ge=-180, le=180)
+    opening_hours: dict[str, list[str]] | None = None
+    area_sqm: int | None = Field(default=None, ge=1)
+    pickup_enabled: bool | None = None
+    delivery_enabled: bool | None = None
+    delivery_radius_m: int | None = Field(default=None, ge=0, le=100_000)
+    delivery_base_fee: Fen | None = None
+    delivery_fee_per_km: Fen | None = None
+    merchant_id: int | None = None
+
+    _hours = field_validator("opening_hours")(_check_hours)
+
+
+class Store(StoreBase):
+    id: int
+    code: str
+    status: str
+    region_id: int
+    merchant_id: int | None
+    open_now: bool = False
+
+
+class NearbyStore(Store):
+    distance_m: int
+    delivers_here: bool
+    # Available units per requested SKU id at this store.
+    available: dict[int, int] = Field(default_factory=dict)
