@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Literal
 
-from backend.core.errors import Forbidden, StoreForbidden
+from shared.errors import Forbidden, StoreForbidden
 
 
 class StaffRole(StrEnum):

@@ -3,121 +3,31 @@
 from __future__ import annotations
 
 import logging
-from typing import Any, ClassVar
+from typing import Any
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from shared.errors import (  # noqa: F401  (re-exported: the backend's error classes are the SDK's)
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidState,
+    NotFound,
+    OutOfStock,
+    PayloadTooLarge,
+    RateLimited,
+    RetailError,
+    ServiceUnavailable,
+    StoreForbidden,
+    TokenInvalid,
+    Unauthorized,
+    ValidationFailed,
+)
+
 log = logging.getLogger("omo.errors")
-
-
-class RetailError(Exception):
-    """Base of every error the API answers with on purpose."""
-
-    status_code: ClassVar[int] = 400
-    code: ClassVar[str] = "bad_request"
-    default_message: ClassVar[str] = "The request cannot be carried out."
-    # True for refusals whose bookkeeping must persist (failed sign-in counters): the request's
-    # transaction commits instead of rolling back when this error is raised.
-    keeps_changes: ClassVar[bool] = False
-
-    def __init__(self, message: str | None = None, detail: Any = None) -> None:
-        self.message = message or self.default_message
-        self.detail = detail
-        super().__init__(self.message)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"error": self.code, "message": self.message, "detail": self.detail}
-
-
-class BadRequest(RetailError):
-    status_code = 400
-    code = "bad_request"
-
-
-class ValidationFailed(RetailError):
-    status_code = 422
-    code = "validation_error"
-    default_message = "Some fields are not valid."
-
-
-class Unauthorized(RetailError):
-    status_code = 401
-    code = "unauthorized"
-    default_message = "Sign in first."
-
-
-class TokenInvalid(Unauthorized):
-    code = "token_invalid"
-    default_message = "The token is invalid, expired or revoked."
-
-
-class Forbidden(RetailError):
-    status_code = 403
-    code = "forbidden"
-    default_message = "You may not do this."
-
-
-class StoreForbidden(Forbidden):
-    code = "store_forbidden"
-    default_message = "You do not work for this store."
-
-
-class NotFound(RetailError):
-    status_code = 404
-    code = "not_found"
-    default_message = "Not found."
-
-
-class Conflict(RetailError):
-    status_code = 409
-    code = "conflict"
-    default_message = "The request conflicts with the current state."
-
-
-class InvalidState(Conflict):
-    code = "invalid_state"
-    default_message = "This is not allowed in the current state."
-
-
-class OutOfStock(Conflict):
-    code = "out_of_stock"
-    default_message = "Not enough stock."
-
-
-class PayloadTooLarge(RetailError):
-    status_code = 413
-    code = "payload_too_large"
-    default_message = "The request body is too large."
-
-
-class RateLimited(RetailError):
-    status_code = 429
-    code = "rate_limited"
-    default_message = "Too many attempts; try again later."
-
-
-class ServiceUnavailable(RetailError):
-    status_code = 503
-    code = "unavailable"
-    default_message = "A dependency is not available."
-
-
-ERRORS_BY_CODE: dict[str, type[RetailError]] = {}
-
-
-def _collect(cls: type[RetailError]) -> None:
-    ERRORS_BY_CODE.setdefault(cls.code, cls)
-    for sub in cls.__subclasses__():
-        _collect(sub)
-
-
-def error_class(code: str) -> type[RetailError]:
-    """The error class for a code (subclasses defined in domain modules register on first use)."""
-    _collect(RetailError)
-    return ERRORS_BY_CODE.get(code, RetailError)
 
 
 def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:

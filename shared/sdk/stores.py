@@ -1,0 +1,54 @@
+"""Stores, regions and nearby search."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from backend.stores.schemas import NearbyStore, Region, Store
+from shared.sdk.base import Call, Resource
+
+
+class StoresAPI(Resource):
+    def regions(self) -> list[Region]:
+        return self._call(Call("GET", "/regions", model=list[Region], auth=False))
+
+    def create_region(self, code: str, name_zh: str, name_en: str) -> Region:
+        body = {"code": code, "name_zh": name_zh, "name_en": name_en}
+        return self._call(Call("POST", "/regions", json=body, model=Region))
+
+    def list(self, city: str | None = None, region_id: int | None = None, kind: str | None = None) -> list[Store]:
+        params = {"city": city, "region_id": region_id, "kind": kind}
+        return self._call(Call("GET", "/stores", params=params, model=list[Store], auth=False))
+
+    def get(self, store_id: int) -> Store:
+        return self._call(Call("GET", f"/stores/{store_id}", model=Store, auth=False))
+
+    def mine(self) -> list[Store]:
+        """The stores the signed-in staff member works for."""
+        return self._call(Call("GET", "/stores/mine", model=list[Store]))
+
+    def nearby(
+        self,
+        lat: float,
+        lng: float,
+        sku_ids: Sequence[int] = (),
+        radius_m: int | None = None,
+        limit: int = 10,
+        in_stock_only: bool = False,
+    ) -> list[NearbyStore]:
+        params = {
+            "lat": lat,
+            "lng": lng,
+            "sku_ids": list(sku_ids),
+            "radius_m": radius_m,
+            "limit": limit,
+            "in_stock_only": in_stock_only or None,
+        }
+        return self._call(Call("GET", "/stores/nearby", params=params, model=list[NearbyStore], auth=False))
+
+    def create(self, **fields: Any) -> Store:
+        return self._call(Call("POST", "/stores", json=fields, model=Store))
+
+    def update(self, store_id: int, **fields: Any) -> Store:
+        return self._call(Call("PATCH", f"/stores/{store_id}", json=fields, model=Store))
