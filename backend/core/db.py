@@ -8,12 +8,13 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, event
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 from sqlalchemy.types import TypeDecorator
 
-from backend.core.errors import RetailError
+from backend.core.errors import Conflict, RetailError
 from backend.core.time import as_utc, utcnow
 
 NAMING_CONVENTION = {
@@ -135,9 +136,15 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         except RetailError as exc:
             await (session.commit() if exc.keeps_changes else session.rollback())
             raise
+        except IntegrityError as exc:
+            # A uniqueness or foreign-key race the service could not see coming: a conflict, not a crash.
+            await session.rollback()
+            raise Conflict("The change conflicts with existing data.", detail={"reason": str(exc.orig)[:200]}) from exc
         except BaseException:
             await session.rollback()
             raise
 
 
-DbSession = Annotated[AsyncSession, Depends(get_session)]
+# scope="function": the commit happens before the response is sent, so a client never sees success
+# for a transaction that then fails to commit, and never reads before its own write is visible.
+DbSession = Annotated[AsyncSession, Depends(get_session, scope="function")]

@@ -54,3 +54,23 @@ def test_money_rounding_rules():
     assert allocate(100, [1, 1, 1]) == [34, 33, 33]
     assert sum(allocate(1001, [333, 333, 334])) == 1001
     assert allocate(7, [0, 0]) == [7, 0]
+
+
+async def test_a_race_on_a_unique_key_is_a_409_not_a_500(client, session):
+    """Two registrations of one username in flight: the loser gets a conflict with a reason."""
+    import asyncio
+
+    from tests.factories import bearer, create_staff, create_store, staff_token
+
+    store = await create_store(session)
+    hq = await create_staff(session, ["hq_admin"])
+    await session.commit()
+    token = await staff_token(client, hq)
+    body = {"username": "twin", "name": "双胞胎", "password": "long-enough-1", "roles": ["clerk"],
+            "store_ids": [store.id]}
+    responses = await asyncio.gather(
+        *(client.post("/api/v1/auth/staff", json=body, headers=bearer(token)) for _ in range(4))
+    )
+    codes = sorted(r.status_code for r in responses)
+    assert codes.count(201) == 1 and set(codes) <= {201, 409}
+    assert all(r.json()["error"] == "conflict" for r in responses if r.status_code == 409)
