@@ -18,6 +18,7 @@ from backend.core.db import Database
 from backend.core.errors import PayloadTooLarge, ServiceUnavailable, install_error_handlers
 from backend.core.migrations import current_and_head
 from backend.core.settings import Settings, get_settings
+from backend.realtime import start_realtime, stop_realtime
 from backend.routers import ROUTERS
 
 log = logging.getLogger("omo.http")
@@ -37,7 +38,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        await start_realtime(app)
         yield
+        await stop_realtime(app)
         await app.state.db.dispose()
 
     app = FastAPI(
@@ -93,9 +96,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 await conn.execute(text("SELECT 1"))
                 current, head = await conn.run_sync(lambda c: current_and_head(c))
         except Exception as exc:
-            raise ServiceUnavailable("The database is not reachable.", detail={"reason": type(exc).__name__}) from exc
+            raise ServiceUnavailable(
+                "The database is not reachable.", detail={"reason": type(exc).__name__}
+            ) from exc
         if current != head:
-            raise ServiceUnavailable("The database schema is not current.", detail={"current": current, "head": head})
+            raise ServiceUnavailable(
+                "The database schema is not current.", detail={"current": current, "head": head}
+            )
         return {"status": "ready", "database": "sqlite" if db.is_sqlite else "postgresql", "migration": head}
 
     return app

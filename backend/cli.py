@@ -56,7 +56,11 @@ def serve(
     console.print(f"  Staff      {base}/app/staff")
     os.environ.setdefault("OMO_PUBLIC_BASE_URL", base)
     uvicorn.run(
-        "backend.asgi:app", host=host, port=port, workers=workers if not reload else None, reload=reload,
+        "backend.asgi:app",
+        host=host,
+        port=port,
+        workers=workers if not reload else None,
+        reload=reload,
         log_level="info",
     )
 

@@ -58,7 +58,9 @@ def public_key_to_b64(key: Ed25519PublicKey) -> str:
     return _b64e(key.public_bytes(Encoding.Raw, PublicFormat.Raw))
 
 
-def sign(key: Ed25519PrivateKey, kind: str, data: dict[str, Any], ttl_seconds: int, now: float | None = None) -> str:
+def sign(
+    key: Ed25519PrivateKey, kind: str, data: dict[str, Any], ttl_seconds: int, now: float | None = None
+) -> str:
     """Return the text to put in a QR code."""
     if kind not in KINDS:
         raise ValueError(f"unknown code kind {kind!r}")
@@ -72,9 +74,7 @@ def looks_like_code(text: str) -> bool:
     return text.startswith(PREFIX + ".") and text.count(".") == 3
 
 
-def verify(
-    key: Ed25519PublicKey, text: str, kind: str | None = None, now: float | None = None
-) -> SignedCode:
+def verify(key: Ed25519PublicKey, text: str, kind: str | None = None, now: float | None = None) -> SignedCode:
     """Check a scanned code's signature, kind and expiry; raise CodeError with the reason."""
     parts = text.strip().split(".")
     if len(parts) != 4 or parts[0] != PREFIX:

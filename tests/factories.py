@@ -98,7 +98,9 @@ async def create_member(session: AsyncSession, **overrides: Any) -> Member:
 
 
 async def staff_token(client: httpx.AsyncClient, staff: StaffUser, password: str = PASSWORD) -> str:
-    response = await client.post("/api/v1/auth/staff/login", json={"username": staff.username, "password": password})
+    response = await client.post(
+        "/api/v1/auth/staff/login", json={"username": staff.username, "password": password}
+    )
     assert response.status_code == 200, response.text
     return response.json()["access_token"]
 

@@ -5,6 +5,7 @@ from fastapi import APIRouter, Request, status
 from backend.auth import repository as repo
 from backend.auth import service
 from backend.auth.deps import AppSettings, CurrentPrincipal, CurrentStaff, forget_revocation
+from backend.auth.principal import StaffRole
 from backend.auth.schemas import (
     Device,
     DeviceCreate,
@@ -21,7 +22,6 @@ from backend.auth.schemas import (
     StaffUpdate,
     TokenPair,
 )
-from backend.auth.principal import StaffRole
 from backend.core.db import DbSession
 from backend.core.errors import NotFound
 from backend.core.privacy import mask_phone
@@ -31,7 +31,9 @@ router = APIRouter(prefix="/auth", tags=["auth"])
 
 
 @router.post("/otp/request", response_model=OtpSent, status_code=status.HTTP_202_ACCEPTED)
-async def request_code(body: OtpRequest, request: Request, session: DbSession, settings: AppSettings) -> OtpSent:
+async def request_code(
+    body: OtpRequest, request: Request, session: DbSession, settings: AppSettings
+) -> OtpSent:
     """Send a one-time sign-in code to a phone."""
     ttl = await service.request_code(session, settings, request.app.state.sms, body.phone)
     return OtpSent(phone=body.phone, expires_in=ttl)
@@ -111,7 +113,9 @@ async def _staff_out(session: DbSession, staff_id: int) -> Staff:
 async def list_staff(principal: CurrentStaff, session: DbSession) -> list[Staff]:
     """Staff accounts of the stores the caller manages."""
     principal.require_role(StaffRole.STORE_MANAGER, StaffRole.FRANCHISEE_ADMIN)
-    rows = await repo.list_staff(session, principal.store_ids, None if principal.is_hq else principal.merchant_id)
+    rows = await repo.list_staff(
+        session, principal.store_ids, None if principal.is_hq else principal.merchant_id
+    )
     return [await _staff_out(session, s.id) for s in rows]
 
 
@@ -124,7 +128,9 @@ async def create_staff(body: StaffCreate, principal: CurrentStaff, session: DbSe
 
 
 @router.patch("/staff/{staff_id}", response_model=Staff)
-async def update_staff(staff_id: int, body: StaffUpdate, principal: CurrentStaff, session: DbSession) -> Staff:
+async def update_staff(
+    staff_id: int, body: StaffUpdate, principal: CurrentStaff, session: DbSession
+) -> Staff:
     """Change a staff account's roles, stores, name, password or whether it is active."""
     principal.require_role(StaffRole.STORE_MANAGER, StaffRole.FRANCHISEE_ADMIN)
     staff = await service.update_staff(session, principal, staff_id, body)
@@ -132,7 +138,9 @@ async def update_staff(staff_id: int, body: StaffUpdate, principal: CurrentStaff
 
 
 @router.post("/devices", response_model=DeviceRegistered, status_code=status.HTTP_201_CREATED)
-async def register_device(body: DeviceCreate, principal: CurrentStaff, session: DbSession) -> DeviceRegistered:
+async def register_device(
+    body: DeviceCreate, principal: CurrentStaff, session: DbSession
+) -> DeviceRegistered:
     """Register a kiosk or till bound to one store; the token is shown once."""
     device, token = await service.register_device(session, principal, body)
     return DeviceRegistered(device=Device.model_validate(device), token=token)

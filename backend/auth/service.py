@@ -130,7 +130,9 @@ async def staff_principal(session: AsyncSession, staff: StaffUser) -> Principal:
         store_ids = frozenset(await repo.merchant_store_ids(session, staff.merchant_id))
     else:
         store_ids = frozenset(await repo.staff_store_ids(session, staff.id))
-    return Principal(kind="staff", id=staff.id, roles=roles, store_ids=store_ids, merchant_id=staff.merchant_id)
+    return Principal(
+        kind="staff", id=staff.id, roles=roles, store_ids=store_ids, merchant_id=staff.merchant_id
+    )
 
 
 async def staff_login(session: AsyncSession, settings: Settings, username: str, password: str) -> TokenPair:
@@ -175,7 +177,9 @@ async def issue_tokens(
         session_id = secrets.token_hex(16)
         session.add(AuthSession(id=session_id, subject_kind=principal.kind, subject_id=principal.id))
         await session.flush()
-    access = encode_access_token(settings.secret_key, _claims(principal, session_id), settings.access_token_minutes)
+    access = encode_access_token(
+        settings.secret_key, _claims(principal, session_id), settings.access_token_minutes
+    )
     refresh = await _new_refresh(session, settings, session_id)
     return TokenPair(
         access_token=access,
@@ -252,7 +256,9 @@ async def create_staff(session: AsyncSession, actor: Principal, data: StaffCreat
     return staff
 
 
-async def update_staff(session: AsyncSession, actor: Principal, staff_id: int, data: StaffUpdate) -> StaffUser:
+async def update_staff(
+    session: AsyncSession, actor: Principal, staff_id: int, data: StaffUpdate
+) -> StaffUser:
     staff = await repo.staff_by_id(session, staff_id)
     if staff is None:
         raise NotFound("No such staff member.")
@@ -273,7 +279,11 @@ async def update_staff(session: AsyncSession, actor: Principal, staff_id: int, d
         staff.active = data.active
     if data.password is not None:
         staff.password_hash = hash_password(data.password)
-    after = {"roles": staff.roles, "store_ids": await repo.staff_store_ids(session, staff.id), "active": staff.active}
+    after = {
+        "roles": staff.roles,
+        "store_ids": await repo.staff_store_ids(session, staff.id),
+        "active": staff.active,
+    }
     audit.record(session, actor, "staff.update", "staff", staff.id, before=before, after=after)
     return staff
 

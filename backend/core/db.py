@@ -8,8 +8,8 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Request
 from sqlalchemy import JSON, BigInteger, DateTime, Integer, MetaData, event
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.dialects.postgresql import JSONB
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
 from sqlalchemy.orm import DeclarativeBase, mapped_column
 from sqlalchemy.types import TypeDecorator
@@ -55,7 +55,9 @@ class Base(DeclarativeBase):
 intpk = Annotated[int, mapped_column(Integer, primary_key=True)]
 bigpk = Annotated[int, mapped_column(BigId, primary_key=True)]
 created_at = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow, nullable=False)]
-updated_at = Annotated[datetime, mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)]
+updated_at = Annotated[
+    datetime, mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow, nullable=False)
+]
 
 
 def async_url(url: str) -> str:
@@ -139,7 +141,9 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         except IntegrityError as exc:
             # A uniqueness or foreign-key race the service could not see coming: a conflict, not a crash.
             await session.rollback()
-            raise Conflict("The change conflicts with existing data.", detail={"reason": str(exc.orig)[:200]}) from exc
+            raise Conflict(
+                "The change conflicts with existing data.", detail={"reason": str(exc.orig)[:200]}
+            ) from exc
         except BaseException:
             await session.rollback()
             raise

@@ -74,7 +74,9 @@ async def create_store(body: StoreCreate, principal: CurrentHQ, session: DbSessi
 
 
 @router.patch("/stores/{store_id}", response_model=Store)
-async def update_store(store_id: int, body: StoreUpdate, principal: CurrentStaff, session: DbSession) -> Store:
+async def update_store(
+    store_id: int, body: StoreUpdate, principal: CurrentStaff, session: DbSession
+) -> Store:
     """Change a store's details, hours or delivery settings (its manager or HQ)."""
     principal.require_role(StaffRole.STORE_MANAGER, StaffRole.FRANCHISEE_ADMIN)
     if not body.model_dump(exclude_unset=True):

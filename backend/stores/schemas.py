@@ -65,7 +65,9 @@ class StoreUpdate(Schema):
     name_zh: Name | None = None
     name_en: Name | None = None
     status: Annotated[str, StringConstraints(pattern=r"^(open|closed|suspended)$")] | None = None
-    address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = None
+    address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None = (
+        None
+    )
     phone: str | None = Field(default=None, max_length=20)
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)

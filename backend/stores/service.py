@@ -62,7 +62,9 @@ async def create_store(session: AsyncSession, actor: Principal, data: StoreCreat
     store = Store(**data.model_dump())
     session.add(store)
     await session.flush()
-    audit.record(session, actor, "store.create", "store", store.id, after={"code": store.code}, store_id=store.id)
+    audit.record(
+        session, actor, "store.create", "store", store.id, after={"code": store.code}, store_id=store.id
+    )
     return store
 
 
@@ -75,7 +77,9 @@ async def update_store(session: AsyncSession, actor: Principal, store_id: int, d
     before = {key: getattr(store, key) for key in changes}
     for key, value in changes.items():
         setattr(store, key, value)
-    audit.record(session, actor, "store.update", "store", store.id, before=before, after=changes, store_id=store.id)
+    audit.record(
+        session, actor, "store.update", "store", store.id, before=before, after=changes, store_id=store.id
+    )
     return store
 
 

@@ -24,20 +24,38 @@ class AuthAPI(Resource):
     def verify_code(self, phone: str, code: str) -> TokenPair:
         """Sign in (registering on first use); the client keeps the tokens."""
         return self._call(
-            Call("POST", "/auth/otp/verify", json={"phone": phone, "code": code}, model=TokenPair, auth=False,
-                 after=self._keep)
+            Call(
+                "POST",
+                "/auth/otp/verify",
+                json={"phone": phone, "code": code},
+                model=TokenPair,
+                auth=False,
+                after=self._keep,
+            )
         )
 
     def login(self, phone: str, password: str) -> TokenPair:
         return self._call(
-            Call("POST", "/auth/login", json={"phone": phone, "password": password}, model=TokenPair, auth=False,
-                 after=self._keep)
+            Call(
+                "POST",
+                "/auth/login",
+                json={"phone": phone, "password": password},
+                model=TokenPair,
+                auth=False,
+                after=self._keep,
+            )
         )
 
     def staff_login(self, username: str, password: str) -> TokenPair:
         return self._call(
-            Call("POST", "/auth/staff/login", json={"username": username, "password": password}, model=TokenPair,
-                 auth=False, after=self._keep)
+            Call(
+                "POST",
+                "/auth/staff/login",
+                json={"username": username, "password": password},
+                model=TokenPair,
+                auth=False,
+                after=self._keep,
+            )
         )
 
     def use_device_token(self, token: str) -> None:
@@ -46,12 +64,20 @@ class AuthAPI(Resource):
 
     def refresh(self) -> TokenPair:
         return self._call(
-            Call("POST", "/auth/refresh", json={"refresh_token": self._tokens.refresh_token}, model=TokenPair,
-                 auth=False, after=self._keep)
+            Call(
+                "POST",
+                "/auth/refresh",
+                json={"refresh_token": self._tokens.refresh_token},
+                model=TokenPair,
+                auth=False,
+                after=self._keep,
+            )
         )
 
     def logout(self) -> None:
-        return self._call(Call("POST", "/auth/logout", expect_empty=True, after=lambda _: self._tokens.set(None, None)))
+        return self._call(
+            Call("POST", "/auth/logout", expect_empty=True, after=lambda _: self._tokens.set(None, None))
+        )
 
     def me(self) -> Me:
         return self._call(Call("GET", "/auth/me", model=Me))

@@ -131,8 +131,14 @@ REFRESH = "/auth/refresh"
 class BaseClient:
     """Synchronous client. ``http`` may be any httpx.Client (a TestClient in tests)."""
 
-    def __init__(self, base_url: str | None = None, *, http: httpx.Client | None = None, tokens: Tokens | None = None,
-                 timeout: float = 15.0) -> None:
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        http: httpx.Client | None = None,
+        tokens: Tokens | None = None,
+        timeout: float = 15.0,
+    ) -> None:
         self.tokens = tokens or Tokens()
         self.http = http or httpx.Client(base_url=base_url or "http://127.0.0.1:8000", timeout=timeout)
         self._refresh_lock = threading.Lock()
@@ -145,7 +151,9 @@ class BaseClient:
 
     def _send(self, call: Call) -> httpx.Response:
         try:
-            return self.http.request(call.method, API_PREFIX + call.path, **_request_kwargs(call, self.tokens))
+            return self.http.request(
+                call.method, API_PREFIX + call.path, **_request_kwargs(call, self.tokens)
+            )
         except httpx.TransportError as exc:
             raise NetworkError(detail={"reason": type(exc).__name__}) from exc
 
@@ -169,8 +177,14 @@ class BaseClient:
 class AsyncBaseClient:
     """Asynchronous client; every resource method returns an awaitable."""
 
-    def __init__(self, base_url: str | None = None, *, http: httpx.AsyncClient | None = None,
-                 tokens: Tokens | None = None, timeout: float = 15.0) -> None:
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        http: httpx.AsyncClient | None = None,
+        tokens: Tokens | None = None,
+        timeout: float = 15.0,
+    ) -> None:
         import asyncio
 
         self.tokens = tokens or Tokens()
@@ -188,7 +202,9 @@ class AsyncBaseClient:
 
     async def _send(self, call: Call) -> httpx.Response:
         try:
-            return await self.http.request(call.method, API_PREFIX + call.path, **_request_kwargs(call, self.tokens))
+            return await self.http.request(
+                call.method, API_PREFIX + call.path, **_request_kwargs(call, self.tokens)
+            )
         except httpx.TransportError as exc:
             raise NetworkError(detail={"reason": type(exc).__name__}) from exc
 

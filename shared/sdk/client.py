@@ -28,8 +28,14 @@ class _Domains:
 class Client(BaseClient, _Domains):
     """Synchronous client: ``Client("http://127.0.0.1:8000").stores.nearby(31.23, 121.47)``."""
 
-    def __init__(self, base_url: str | None = None, *, http: httpx.Client | None = None,
-                 tokens: Tokens | None = None, timeout: float = 15.0) -> None:
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        http: httpx.Client | None = None,
+        tokens: Tokens | None = None,
+        timeout: float = 15.0,
+    ) -> None:
         super().__init__(base_url, http=http, tokens=tokens, timeout=timeout)
         self._attach(self.run, self.tokens)
 
@@ -43,8 +49,14 @@ class Client(BaseClient, _Domains):
 class AsyncClient(AsyncBaseClient, _Domains):
     """Asynchronous client: ``await AsyncClient(url).stores.nearby(31.23, 121.47)``."""
 
-    def __init__(self, base_url: str | None = None, *, http: httpx.AsyncClient | None = None,
-                 tokens: Tokens | None = None, timeout: float = 15.0) -> None:
+    def __init__(
+        self,
+        base_url: str | None = None,
+        *,
+        http: httpx.AsyncClient | None = None,
+        tokens: Tokens | None = None,
+        timeout: float = 15.0,
+    ) -> None:
         super().__init__(base_url, http=http, tokens=tokens, timeout=timeout)
         self._attach(self.run, self.tokens)
 

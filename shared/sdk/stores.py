@@ -17,7 +17,9 @@ class StoresAPI(Resource):
         body = {"code": code, "name_zh": name_zh, "name_en": name_en}
         return self._call(Call("POST", "/regions", json=body, model=Region))
 
-    def list(self, city: str | None = None, region_id: int | None = None, kind: str | None = None) -> list[Store]:
+    def list(
+        self, city: str | None = None, region_id: int | None = None, kind: str | None = None
+    ) -> list[Store]:
         params = {"city": city, "region_id": region_id, "kind": kind}
         return self._call(Call("GET", "/stores", params=params, model=list[Store], auth=False))
 

@@ -108,11 +108,17 @@ async def test_brute_force_locks_the_account(client, session, settings):
     staff = await create_staff(session, ["clerk"])
     await session.commit()
     for _ in range(settings.login_max_failures):
-        bad = await client.post("/api/v1/auth/staff/login", json={"username": staff.username, "password": "x"})
+        bad = await client.post(
+            "/api/v1/auth/staff/login", json={"username": staff.username, "password": "x"}
+        )
         assert bad.status_code == 401
-    locked = await client.post("/api/v1/auth/staff/login", json={"username": staff.username, "password": PASSWORD})
+    locked = await client.post(
+        "/api/v1/auth/staff/login", json={"username": staff.username, "password": PASSWORD}
+    )
     assert locked.status_code == 429 and locked.json()["error"] == "account_locked"
-    throttle = await session.scalar(select(LoginThrottle).where(LoginThrottle.key == f"staff:{staff.username}"))
+    throttle = await session.scalar(
+        select(LoginThrottle).where(LoginThrottle.key == f"staff:{staff.username}")
+    )
     assert throttle is not None and throttle.locked_until is not None
 
 
@@ -123,7 +129,9 @@ async def test_staff_of_store_a_cannot_act_for_store_b(client, session):
     token = await staff_token(client, manager)
     ok = await client.patch(f"/api/v1/stores/{store_a.id}", json={"phone": "021-1234"}, headers=bearer(token))
     assert ok.status_code == 200
-    denied = await client.patch(f"/api/v1/stores/{store_b.id}", json={"phone": "021-1234"}, headers=bearer(token))
+    denied = await client.patch(
+        f"/api/v1/stores/{store_b.id}", json={"phone": "021-1234"}, headers=bearer(token)
+    )
     assert denied.status_code == 403 and denied.json()["error"] == "store_forbidden"
 
 
@@ -144,7 +152,9 @@ async def test_device_registration_binds_kiosk_to_one_store(client, session):
     me = (await client.get("/api/v1/auth/me", headers=bearer(device_token))).json()
     assert me["kind"] == "device" and me["store_ids"] == [store_a.id]
     device_id = created.json()["device"]["id"]
-    assert (await client.delete(f"/api/v1/auth/devices/{device_id}", headers=bearer(token))).status_code == 200
+    assert (
+        await client.delete(f"/api/v1/auth/devices/{device_id}", headers=bearer(token))
+    ).status_code == 200
     assert (await client.get("/api/v1/auth/me", headers=bearer(device_token))).status_code == 401
 
 
@@ -168,7 +178,9 @@ async def test_manager_creates_clerk_for_own_store_only(client, session):
     await session.commit()
     token = await staff_token(client, manager)
     body = {"username": "new.clerk", "name": "新店员", "password": "long-enough-1", "roles": ["clerk"]}
-    ok = await client.post("/api/v1/auth/staff", json={**body, "store_ids": [store_a.id]}, headers=bearer(token))
+    ok = await client.post(
+        "/api/v1/auth/staff", json={**body, "store_ids": [store_a.id]}, headers=bearer(token)
+    )
     assert ok.status_code == 201 and ok.json()["store_ids"] == [store_a.id]
     other = {**body, "username": "other.clerk", "store_ids": [store_b.id]}
     assert (await client.post("/api/v1/auth/staff", json=other, headers=bearer(token))).status_code == 403

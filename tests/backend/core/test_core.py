@@ -27,7 +27,9 @@ async def test_malformed_json_is_422_not_500(client):
 
 async def test_oversized_body_is_refused(client):
     response = await client.post(
-        "/api/v1/auth/otp/request", content=b"x" * (11 * 1024 * 1024), headers={"content-type": "application/json"}
+        "/api/v1/auth/otp/request",
+        content=b"x" * (11 * 1024 * 1024),
+        headers={"content-type": "application/json"},
     )
     assert response.status_code == 413 and response.json()["error"] == "payload_too_large"
 
@@ -66,8 +68,13 @@ async def test_a_race_on_a_unique_key_is_a_409_not_a_500(client, session):
     hq = await create_staff(session, ["hq_admin"])
     await session.commit()
     token = await staff_token(client, hq)
-    body = {"username": "twin", "name": "双胞胎", "password": "long-enough-1", "roles": ["clerk"],
-            "store_ids": [store.id]}
+    body = {
+        "username": "twin",
+        "name": "双胞胎",
+        "password": "long-enough-1",
+        "roles": ["clerk"],
+        "store_ids": [store.id],
+    }
     responses = await asyncio.gather(
         *(client.post("/api/v1/auth/staff", json=body, headers=bearer(token)) for _ in range(4))
     )

@@ -19,8 +19,13 @@ async def _sku(session, code: str) -> Sku:
     session.add(category)
     await session.flush()
     product = Product(
-        code=f"p-{code}", category_id=category.id, name_zh="纯牛奶", name_en="Pure milk", status="on_sale",
-        attributes={}, spec_names=[],
+        code=f"p-{code}",
+        category_id=category.id,
+        name_zh="纯牛奶",
+        name_en="Pure milk",
+        status="on_sale",
+        attributes={},
+        spec_names=[],
     )
     session.add(product)
     await session.flush()
@@ -89,9 +94,16 @@ async def test_hq_creates_store_and_others_cannot(client, session):
     clerk = await create_staff(session, ["clerk"], [await create_store(session, region)])
     await session.commit()
     body = {
-        "code": "SH-NJW", "name_zh": "南京西路店", "name_en": "West Nanjing Rd", "region_id": region.id,
-        "city": "上海", "city_tier": 1, "address": "上海市静安区南京西路1266号",
-        "latitude": 31.2294, "longitude": 121.4537, "opening_hours": HOURS_ALL_WEEK,
+        "code": "SH-NJW",
+        "name_zh": "南京西路店",
+        "name_en": "West Nanjing Rd",
+        "region_id": region.id,
+        "city": "上海",
+        "city_tier": 1,
+        "address": "上海市静安区南京西路1266号",
+        "latitude": 31.2294,
+        "longitude": 121.4537,
+        "opening_hours": HOURS_ALL_WEEK,
     }
     denied = await client.post("/api/v1/stores", json=body, headers=bearer(await staff_token(client, clerk)))
     assert denied.status_code == 403
@@ -134,7 +146,9 @@ async def test_opening_hours_in_local_time(session):
 
 
 async def test_delivery_fee_by_distance(session):
-    store = await create_store(session, delivery_radius_m=5000, delivery_base_fee=500, delivery_fee_per_km=100)
+    store = await create_store(
+        session, delivery_radius_m=5000, delivery_base_fee=500, delivery_fee_per_km=100
+    )
     assert delivery_fee(store, 800) == 500
     assert delivery_fee(store, 2300) == 700
     assert delivery_fee(store, 5000) == 900

@@ -83,7 +83,8 @@ def test_schemas_import_without_the_server_stack():
     """Client apps import the backend's schema modules: they must not pull in FastAPI or SQLAlchemy."""
     code = (
         "import pkgutil, importlib, sys, backend;"
-        "mods=[m.name for m in pkgutil.walk_packages(backend.__path__, 'backend.') if m.name.endswith('.schemas')];"
+        "mods=[m.name for m in pkgutil.walk_packages(backend.__path__, 'backend.')"
+        " if m.name.endswith('.schemas')];"
         "[importlib.import_module(m) for m in mods];"
         "import shared.sdk;"
         "bad=[m for m in ('fastapi','sqlalchemy','starlette') if m in sys.modules];"
@@ -94,9 +95,8 @@ def test_schemas_import_without_the_server_stack():
 
 
 def test_signed_codes_round_trip_and_refuse_forgery(tmp_path):
-    from shared.codes import CodeError, sign
-
     from backend.core.security import qr_private_key
+    from shared.codes import CodeError, sign
 
     key = qr_private_key(tmp_path)
     text = sign(key, "pickup", {"order": 42, "store": 7}, ttl_seconds=60)
