@@ -81,14 +81,16 @@ def test_sync_client_reports_an_unreachable_backend():
 
 def test_schemas_import_without_the_server_stack():
     """Client apps import the backend's schema modules: they must not pull in FastAPI or SQLAlchemy."""
-    code = (
-        "import importlib, pathlib, sys;"
-        "mods=['.'.join(p.with_suffix('').parts) for p in sorted(pathlib.Path('backend').rglob('schemas.py'))];"
-        "[importlib.import_module(m) for m in mods];"
-        "import shared.sdk;"
-        "bad=[m for m in ('fastapi','sqlalchemy','starlette') if m in sys.modules];"
-        "print(len(mods), bad); sys.exit(1 if bad or not mods else 0)"
-    )
+    code = """
+import importlib, pathlib, sys
+mods = [".".join(p.with_suffix("").parts) for p in sorted(pathlib.Path("backend").rglob("schemas.py"))]
+for name in mods:
+    importlib.import_module(name)
+import shared.sdk
+bad = [m for m in ("fastapi", "sqlalchemy", "starlette") if m in sys.modules]
+print(len(mods), bad)
+sys.exit(1 if bad or not mods else 0)
+"""
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
 
