@@ -8,6 +8,7 @@ import httpx
 
 from shared.sdk.auth import AuthAPI
 from shared.sdk.base import AsyncBaseClient, BaseClient, Call, Resource, Tokens
+from shared.sdk.members import MembersAPI
 from shared.sdk.stores import StoresAPI
 
 
@@ -22,6 +23,7 @@ class _Domains:
     def _attach(self, runner: Any, tokens: Tokens) -> None:
         self.auth = AuthAPI(runner, tokens)
         self.stores = StoresAPI(runner)
+        self.members = MembersAPI(runner)
         self.core = CoreAPI(runner)
 
 
