@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from fastapi import APIRouter, Request, status
+from fastapi import APIRouter, Depends, Request, status
 
 from backend.auth import repository as repo
 from backend.auth import service
@@ -25,12 +25,24 @@ from backend.auth.schemas import (
 from backend.core.db import DbSession
 from backend.core.errors import NotFound
 from backend.core.privacy import mask_phone
+from backend.core.ratelimit import Rule, client_ip
 from backend.members import repository as members_repo
 
 router = APIRouter(prefix="/auth", tags=["auth"])
 
 
-@router.post("/otp/request", response_model=OtpSent, status_code=status.HTTP_202_ACCEPTED)
+async def _sign_in_limit(request: Request) -> None:
+    """Sign-in attempts per client IP, whatever the account (on top of per-account lockout)."""
+    limit = request.app.state.settings.login_ip_limit_per_minute
+    await request.app.state.rate_limiter.hit(Rule("sign_in", limit, 60), client_ip(request))
+
+
+SignInLimit = [Depends(_sign_in_limit)]
+
+
+@router.post(
+    "/otp/request", response_model=OtpSent, status_code=status.HTTP_202_ACCEPTED, dependencies=SignInLimit
+)
 async def request_code(
     body: OtpRequest, request: Request, session: DbSession, settings: AppSettings
 ) -> OtpSent:
@@ -39,26 +51,26 @@ async def request_code(
     return OtpSent(phone=body.phone, expires_in=ttl)
 
 
-@router.post("/otp/verify", response_model=TokenPair)
+@router.post("/otp/verify", response_model=TokenPair, dependencies=SignInLimit)
 async def verify_code(body: OtpVerify, session: DbSession, settings: AppSettings) -> TokenPair:
     """Sign in (or register) a shopper with the code sent to their phone."""
     pair, _created = await service.verify_code(session, settings, body.phone, body.code)
     return pair
 
 
-@router.post("/login", response_model=TokenPair)
+@router.post("/login", response_model=TokenPair, dependencies=SignInLimit)
 async def password_login(body: PasswordLogin, session: DbSession, settings: AppSettings) -> TokenPair:
     """Sign a shopper in with phone and password."""
     return await service.password_login(session, settings, body.phone, body.password)
 
 
-@router.post("/staff/login", response_model=TokenPair)
+@router.post("/staff/login", response_model=TokenPair, dependencies=SignInLimit)
 async def staff_login(body: StaffLogin, session: DbSession, settings: AppSettings) -> TokenPair:
     """Sign a staff member in; the token carries their roles and stores."""
     return await service.staff_login(session, settings, body.username, body.password)
 
 
-@router.post("/refresh", response_model=TokenPair)
+@router.post("/refresh", response_model=TokenPair, dependencies=SignInLimit)
 async def refresh(body: RefreshRequest, session: DbSession, settings: AppSettings) -> TokenPair:
     """Exchange a refresh token for a new pair; the old refresh token is spent."""
     return await service.refresh(session, settings, body.refresh_token)

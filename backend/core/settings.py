@@ -36,6 +36,10 @@ class Settings(BaseSettings):
     db_echo: bool = False
     log_json: bool = False
     cors_origins: list[str] = Field(default_factory=list)
+    # Take the client address from X-Forwarded-For (only behind a load balancer that sets it).
+    trust_proxy_headers: bool = False
+    # Sign-in attempts per client IP per minute, across all accounts.
+    login_ip_limit_per_minute: int = 60
 
     @property
     def is_sqlite(self) -> bool:

@@ -186,3 +186,15 @@ async def test_manager_creates_clerk_for_own_store_only(client, session):
     assert (await client.post("/api/v1/auth/staff", json=other, headers=bearer(token))).status_code == 403
     hq_role = {**body, "username": "sneaky", "roles": ["hq_admin"], "store_ids": [store_a.id]}
     assert (await client.post("/api/v1/auth/staff", json=hq_role, headers=bearer(token))).status_code == 403
+
+
+async def test_sign_in_attempts_are_limited_per_ip(client, settings, app):
+    app.state.settings.login_ip_limit_per_minute = 3
+    codes = []
+    for i in range(5):
+        response = await client.post(
+            "/api/v1/auth/staff/login", json={"username": f"ghost{i}", "password": "x"}
+        )
+        codes.append(response.status_code)
+    assert codes[:3] == [401, 401, 401] and codes[3:] == [429, 429]
+    assert response.json()["detail"]["rule"] == "sign_in"
