@@ -30,6 +30,9 @@ class Settings(BaseSettings):
     # "log" writes one-time codes to the log (development); a real SMS provider plugs in here.
     sms_provider: str = "log"
     reservation_minutes: int = 15
+    # 单用途预付卡: a named card holds at most 5,000 yuan.
+    stored_value_max_balance: int = 500_000
+    points_valid_days: int = 365
     unpaid_order_minutes: int = 30
     public_base_url: str = "http://127.0.0.1:8000"
     db_pool_size: int = 10

@@ -53,3 +53,63 @@ class MemberCode(Schema):
 
 class MemberIdentify(Schema):
     code: Annotated[str, StringConstraints(min_length=10, max_length=2000)]
+
+
+class Tier(Schema):
+    code: str
+    name_zh: str
+    name_en: str
+    min_spend_12m: int
+    discount_bp: int
+    points_multiplier_bp: int
+
+
+class TierCreate(Schema):
+    code: Annotated[str, StringConstraints(pattern=r"^[a-z0-9_]{1,20}$")]
+    name_zh: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    name_en: Annotated[str, StringConstraints(min_length=1, max_length=20)]
+    min_spend_12m: int = Field(ge=0, le=10**11)
+    discount_bp: int = Field(default=0, ge=0, le=5000)
+    points_multiplier_bp: int = Field(default=10000, ge=0, le=100000)
+
+
+class TopupBonusRule(Schema):
+    min_amount: int = Field(gt=0, le=10**9)
+    bonus: int = Field(gt=0, le=10**9)
+
+
+class Wallet(Schema):
+    points: int
+    stored_value: int
+    spend_12m: int
+    tier: Tier | None
+    next_tier: Tier | None
+    to_next_tier: int | None
+
+
+class PointsEntry(Schema):
+    id: int
+    kind: str
+    delta: int
+    expires_at: datetime | None
+    ref_type: str
+    ref_id: str
+    note: str | None
+    created_at: datetime
+
+
+class StoredValueEntry(Schema):
+    id: int
+    kind: str
+    delta: int
+    balance_after: int
+    ref_type: str
+    ref_id: str
+    store_id: int | None
+    created_at: datetime
+
+
+class TopUpCreate(Schema):
+    amount: int = Field(gt=0, le=10**8, description="Fen paid by the member")
+    tender: Annotated[str, StringConstraints(pattern=r"^(cash|card)$")]
+    store_id: int
