@@ -106,3 +106,10 @@ async def test_sdk_members(app, session):
         assert (await till.members.identify(code)).id == me.id
         with pytest.raises(sdk.NotFound):
             await till.members.lookup("13000000009")
+        entries = await till.members.top_up_at_till(me.id, 5000, "cash", store.id, key="sdk-topup-1")
+        again = await till.members.top_up_at_till(me.id, 5000, "cash", store.id, key="sdk-topup-1")
+        assert [e.id for e in entries] == [e.id for e in again]
+        wallet = await shopper.members.wallet()
+        assert wallet.stored_value == 5000 and wallet.tier is None
+        assert [e.kind for e in await shopper.members.stored_value_history()] == ["topup"]
+        assert await shopper.members.points_history() == []
