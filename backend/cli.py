@@ -65,6 +65,15 @@ def serve(
     )
 
 
+@app.command("bench")
+def bench(names: list[str] = typer.Argument(None, help="Benchmarks to run, or 'all'.")) -> None:
+    """Run benchmarks (each against its own in-run baseline) and write docs/performance.md."""
+    from bench.run import available, run
+
+    chosen = available() if not names or names == ["all"] else names
+    raise typer.Exit(run(chosen))
+
+
 def _safe_url(url: str) -> str:
     if "@" in url:
         scheme, rest = url.split("://", 1)
