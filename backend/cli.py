@@ -15,6 +15,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 seed_app = typer.Typer(help="Demo and sample data.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(seed_app, name="seed")
+jobs_app = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
+app.add_typer(jobs_app, name="jobs")
 console = Console()
 
 
@@ -63,6 +65,70 @@ def serve(
         reload=reload,
         log_level="info",
     )
+
+
+@jobs_app.command("list")
+def jobs_list() -> None:
+    """The scheduled jobs and their last runs."""
+    from rich.table import Table
+
+    from backend.core.db import Database
+    from backend.core.jobs import last_runs
+    from backend.jobs import JOBS
+
+    settings = get_settings()
+
+    async def load() -> dict[str, list]:
+        db = Database(settings.database_url)
+        try:
+            return await last_runs(db, limit_per_job=1)
+        finally:
+            await db.dispose()
+
+    runs = asyncio.run(load())
+    table = Table("job", "every", "last run (UTC)", "status", "ms", "result")
+    for job in JOBS:
+        last = runs.get(job.name, [None])[0]
+        table.add_row(
+            job.name,
+            f"{job.every_s:g} s",
+            f"{last.started_at:%Y-%m-%d %H:%M:%S}" if last else "never",
+            last.status if last else "",
+            str(last.duration_ms or "") if last else "",
+            str(last.result or last.error or "")[:60] if last else "",
+        )
+    console.print(table)
+
+
+@jobs_app.command("run")
+def jobs_run(name: str) -> None:
+    """Run one job now (waits if another process is running it)."""
+    from backend.core.db import Database
+    from backend.core.jobs import run_job
+    from backend.jobs import JOBS
+
+    settings = get_settings()
+    job = next((j for j in JOBS if j.name == name), None)
+    if job is None:
+        console.print(f"[red]no job {name!r}[/]; see `omo jobs list`")
+        raise typer.Exit(2)
+
+    async def go() -> None:
+        db = Database(settings.database_url)
+        try:
+            with console.status(f"running {name}..."):
+                record = await run_job(db, settings, job, wait_for_lock=True)
+            assert record is not None
+            colour = "green" if record.status == "ok" else "red"
+            console.print(
+                f"[{colour}]{record.status}[/] in {record.duration_ms} ms: {record.result or record.error}"
+            )
+            if record.status != "ok":
+                raise typer.Exit(1)
+        finally:
+            await db.dispose()
+
+    asyncio.run(go())
 
 
 @app.command("bench")

@@ -94,6 +94,7 @@ def settings(test_db: TestDatabase, tmp_path: Path) -> Settings:
         var_dir=tmp_path / "var",
         secret_key="test-secret-" + "x" * 32,
         db_pool_size=5,
+        jobs_enabled=False,
     )
 
 

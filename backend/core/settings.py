@@ -35,6 +35,8 @@ class Settings(BaseSettings):
     points_valid_days: int = 365
     unpaid_order_minutes: int = 30
     public_base_url: str = "http://127.0.0.1:8000"
+    # Run scheduled jobs (reservation sweeper, unpaid-order cancel, points expiry...) in this process.
+    jobs_enabled: bool = True
     db_pool_size: int = 10
     db_echo: bool = False
     log_json: bool = False
