@@ -53,12 +53,8 @@ async def _device_principal(db: Database, token: str) -> Principal:
         return Principal(kind="device", id=device.id, store_ids=frozenset({device.store_id}))
 
 
-async def optional_principal(
-    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
-) -> Principal | None:
-    if credentials is None:
-        return None
-    token = credentials.credentials
+async def principal_from_token(request: Request, token: str) -> Principal:
+    """Resolve an access token (or a device token) to a principal; raise TokenInvalid otherwise."""
     db: Database = request.app.state.db
     if token.startswith("omod_"):
         return await _device_principal(db, token)
@@ -79,6 +75,14 @@ async def optional_principal(
         merchant_id=claims.get("mid"),
         session_id=session_id,
     )
+
+
+async def optional_principal(
+    request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(bearer)
+) -> Principal | None:
+    if credentials is None:
+        return None
+    return await principal_from_token(request, credentials.credentials)
 
 
 async def current_principal(principal: Principal | None = Depends(optional_principal)) -> Principal:
