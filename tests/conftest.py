@@ -159,3 +159,20 @@ async def live_server(app, settings: Settings) -> AsyncIterator[LiveServer]:  # 
     await asyncio.to_thread(server.start)
     yield server
     await asyncio.to_thread(server.stop)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser and window tests exercise the screens, not the database: run them on one database only
+    (PostgreSQL, the production one, when it is configured)."""
+    preferred = "postgresql" if "postgresql" in BACKENDS else BACKENDS[0]
+    keep, dropped = [], []
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("test_db") if callspec else None
+        if item.get_closest_marker("e2e") and backend is not None and backend != preferred:
+            dropped.append(item)
+        else:
+            keep.append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
