@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from pathlib import Path
 
 import typer
 from rich.console import Console
@@ -65,6 +66,45 @@ def serve(
         reload=reload,
         log_level="info",
     )
+
+
+@app.command("backup")
+def backup_cmd(
+    out: Path | None = typer.Option(None, help="Backup file (default: var/backups/omo-<time>.*)"),
+) -> None:
+    """Back the database up (SQLite online backup, or pg_dump for PostgreSQL)."""
+    from backend.core.backup import BackupError, backup, default_file, figures
+
+    settings = get_settings()
+    target = out or default_file(settings.database_url, settings.var_dir / "backups")
+    try:
+        backup(settings.database_url, target)
+    except BackupError as exc:
+        console.print(f"[red]backup failed:[/] {exc}")
+        raise typer.Exit(1) from exc
+    rows = sum(f.rows for f in figures(settings.database_url).values())
+    console.print(f"[green]backed up[/] {rows} rows to {target}")
+
+
+@app.command("restore")
+def restore_cmd(
+    source: Path,
+    yes: bool = typer.Option(False, "--yes", help="Confirm replacing the database's contents."),
+) -> None:
+    """Replace the database's contents with a backup (stop the backend first)."""
+    from backend.core.backup import BackupError, figures, restore
+
+    settings = get_settings()
+    if not yes:
+        console.print(f"This replaces everything in {_safe_url(settings.database_url)}. Add --yes to go on.")
+        raise typer.Exit(2)
+    try:
+        restore(settings.database_url, source)
+    except BackupError as exc:
+        console.print(f"[red]restore failed:[/] {exc}")
+        raise typer.Exit(1) from exc
+    rows = sum(f.rows for f in figures(settings.database_url).values())
+    console.print(f"[green]restored[/] {rows} rows from {source}")
 
 
 @jobs_app.command("list")
