@@ -1,0 +1,1 @@
+"""Payment providers: the sandbox gateway, WeChat Pay (API v3), Alipay (RSA2) and offline tenders."""
