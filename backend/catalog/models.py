@@ -80,10 +80,19 @@ class ProductImage(Base):
 
     id: Mapped[intpk]
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"), index=True)
+    # Relative to ``settings.var_dir / "media"``.
     path: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(32), default="image/jpeg")
+    byte_size: Mapped[int] = mapped_column(Integer, default=0)
     sort_order: Mapped[int] = mapped_column(Integer, default=0)
     width: Mapped[int | None] = mapped_column(Integer)
     height: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[created_at]
+
+
+# Prefix search is a range scan (``term >= q AND term < q || U+FFFF``); on PostgreSQL the "C"
+# collation makes that range bytewise, as SQLite's default BINARY collation already is.
+TermType = String(80).with_variant(String(80, collation="C"), "postgresql")
 
 
 class SearchTerm(Base):
@@ -96,6 +105,6 @@ class SearchTerm(Base):
     )
 
     id: Mapped[intpk]
-    term: Mapped[str] = mapped_column(String(80))
+    term: Mapped[str] = mapped_column(TermType)
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id", ondelete="CASCADE"))
     weight: Mapped[int] = mapped_column(Integer, default=1)

@@ -1,0 +1,76 @@
+"""Prices at a store, cart quotes and HQ price lists."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import Any
+
+from backend.pricing.schemas import PriceList, PriceListDetail, Quote, ResolvedPriceOut
+from shared.sdk.base import Call, Resource
+
+
+class PricingAPI(Resource):
+    def price(self, sku_id: int, store_id: int, at: datetime | None = None) -> ResolvedPriceOut:
+        """The price of a SKU at a store, and which list set it."""
+        params = {"sku_id": sku_id, "store_id": store_id, "at": at.isoformat() if at else None}
+        return self._call(Call("GET", "/pricing/price", params=params, model=ResolvedPriceOut, auth=False))
+
+    def quote(self, store_id: int, lines: Sequence[tuple[int, int]], at: datetime | None = None) -> Quote:
+        """Unit prices and totals for ``lines`` of (sku_id, quantity) at a store."""
+        body: dict[str, Any] = {
+            "store_id": store_id,
+            "lines": [{"sku_id": sku_id, "quantity": quantity} for sku_id, quantity in lines],
+        }
+        if at is not None:
+            body["at"] = at.isoformat()
+        return self._call(Call("POST", "/pricing/quote", json=body, model=Quote, auth=False))
+
+    def price_lists(
+        self, scope: str | None = None, scope_value: int | None = None, active: bool | None = None
+    ) -> list[PriceList]:
+        params = {"scope": scope, "scope_value": scope_value, "active": active}
+        return self._call(Call("GET", "/pricing/price-lists", params=params, model=list[PriceList]))
+
+    def price_list(self, price_list_id: int) -> PriceListDetail:
+        return self._call(Call("GET", f"/pricing/price-lists/{price_list_id}", model=PriceListDetail))
+
+    def create_price_list(
+        self,
+        name: str,
+        scope: str,
+        scope_value: int,
+        prices: dict[int, int] | None = None,
+        *,
+        priority: int = 0,
+        valid_from: datetime | None = None,
+        valid_to: datetime | None = None,
+        active: bool = True,
+    ) -> PriceListDetail:
+        """A region, city-tier or store list; ``prices`` maps SKU id to price in fen."""
+        body = {
+            "name": name,
+            "scope": scope,
+            "scope_value": scope_value,
+            "priority": priority,
+            "valid_from": valid_from.isoformat() if valid_from else None,
+            "valid_to": valid_to.isoformat() if valid_to else None,
+            "active": active,
+            "items": [{"sku_id": sku, "price": price} for sku, price in (prices or {}).items()],
+        }
+        return self._call(Call("POST", "/pricing/price-lists", json=body, model=PriceListDetail))
+
+    def update_price_list(self, price_list_id: int, **fields: Any) -> PriceList:
+        body = {k: v.isoformat() if isinstance(v, datetime) else v for k, v in fields.items()}
+        return self._call(Call("PATCH", f"/pricing/price-lists/{price_list_id}", json=body, model=PriceList))
+
+    def set_prices(self, price_list_id: int, prices: dict[int, int]) -> PriceListDetail:
+        body = {"items": [{"sku_id": sku, "price": price} for sku, price in prices.items()]}
+        return self._call(
+            Call("PUT", f"/pricing/price-lists/{price_list_id}/items", json=body, model=PriceListDetail)
+        )
+
+    def remove_price(self, price_list_id: int, sku_id: int) -> None:
+        return self._call(
+            Call("DELETE", f"/pricing/price-lists/{price_list_id}/items/{sku_id}", expect_empty=True)
+        )
