@@ -5,6 +5,7 @@ from __future__ import annotations
 MESSAGES: dict[str, tuple[str, str]] = {
     "scan.none": ("未识别到条码", "No barcode found"),
     "scan.checksum": ("条码校验位错误，已忽略", "Barcode check digit is wrong; read ignored"),
+    "scan.unconfirmed": ("条码读取不稳定，请对准后重试", "Barcode read not confirmed; hold steady and retry"),
     "scan.camera_unavailable": ("无法打开摄像头", "Camera unavailable"),
     "scan.image_unreadable": ("无法读取图片", "Image could not be read"),
     "code.not_ours": ("不是本系统的二维码", "Not one of our codes"),
@@ -20,8 +21,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "ble.verify.weak": ("信标信号太弱，请靠近后重试", "Beacon signal too weak; move closer and retry"),
     "ble.verify.few_samples": ("信号样本不足，请稍候", "Too few signal samples; keep scanning"),
     "ble.already_bound": ("该信标已绑定到门店", "Beacon is already bound to a store"),
-    "tryon.no_face": ("照片中未检测到人脸，请正对镜头重拍", "No face found in the photo; face the camera and retry"),
-    "tryon.no_body": ("未检测到上半身，请后退让肩膀入镜", "No upper body found; step back so your shoulders show"),
+    "tryon.no_face": (
+        "照片中未检测到人脸，请正对镜头重拍",
+        "No face found in the photo; face the camera and retry",
+    ),
+    "tryon.no_body": (
+        "未检测到上半身，请后退让肩膀入镜",
+        "No upper body found; step back so your shoulders show",
+    ),
     "tryon.image_unreadable": ("无法读取图片", "Image could not be read"),
     "tryon.unavailable": ("此设备不支持试戴", "Try-on is not available on this device"),
     "notify.in_app": ("系统通知不可用，已在应用内显示", "System notifications unavailable; shown in the app"),
