@@ -1,0 +1,317 @@
+"""Till sales (cashier or kiosk): stock leaves at once, tenders with change, a printable receipt with a
+signed e-receipt QR, and offline batches applied exactly once by their client ids."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from backend.auth.principal import Principal, StaffRole
+from backend.core.errors import RetailError, ValidationFailed
+from backend.core.money import yuan
+from backend.core.security import qr_private_key
+from backend.core.settings import Settings
+from backend.core.time import as_utc, utcnow
+from backend.inventory.service import stock as inventory
+from backend.members.models import Member
+from backend.orders import cart as carts
+from backend.orders import payment, state
+from backend.orders import repository as repo
+from backend.orders.checkout import _check_catalog, new_number
+from backend.orders.errors import TenderShort, UnknownBarcode
+from backend.orders.models import Channel, Order, OrderLine, OrderStatus, Tender
+from backend.orders.pricer import CartContext, ContextLine, get_pricer
+from backend.orders.schemas import OfflineResult, PosSaleCreate, Receipt
+from backend.stores.errors import StoreNotFound
+from shared import codes
+
+CASHIER_ROLES = (StaffRole.CASHIER, StaffRole.STORE_MANAGER)
+RECEIPT_TTL = timedelta(days=730)
+METHOD_ZH = {"cash": "现金", "card": "银行卡", "sandbox_qr": "扫码支付", "online": "在线支付"}
+
+
+def till_store(principal: Principal, store_id: int | None) -> int:
+    if principal.is_device:
+        own = principal.device_store_id
+        if store_id is not None and store_id != own:
+            principal.require_store(store_id)
+        return own
+    principal.require_role(*CASHIER_ROLES)
+    if store_id is None:
+        raise ValidationFailed("Say which store the sale is at.", detail={"field": "store_id"})
+    principal.require_store(store_id)
+    return store_id
+
+
+async def _lines(session: AsyncSession, principal: Principal, body: PosSaleCreate) -> list[tuple[int, int]]:
+    merged: dict[int, int] = defaultdict(int)
+    if body.cart_session_id is not None:
+        cart = await carts.get_cart(session, principal, body.cart_session_id, create=False)
+        for line in await repo.cart_lines(session, cart.id) if cart else []:
+            merged[line.sku_id] += line.quantity
+    for line in body.lines:
+        sku_id = line.sku_id
+        if sku_id is None:
+            assert line.barcode is not None
+            sku_id = await repo.sku_id_by_barcode(session, line.barcode)
+            if sku_id is None:
+                raise UnknownBarcode(detail={"barcode": line.barcode})
+        merged[sku_id] += line.quantity
+    if not merged:
+        raise ValidationFailed("Nothing to sell.", detail={"cart_session_id": body.cart_session_id})
+    return sorted(merged.items())
+
+
+def _tenders(body: PosSaleCreate, total: int) -> list[Tender]:
+    other = [t for t in body.tenders if t.method != "cash"]
+    cash_given = sum(t.amount for t in body.tenders if t.method == "cash")
+    other_sum = sum(t.amount for t in other)
+    if other_sum > total:
+        raise ValidationFailed(
+            "非现金支付超过应付金额 / Card and QR payments exceed the total.",
+            detail={"total": total, "non_cash": other_sum},
+        )
+    cash_due = total - other_sum
+    if cash_given < cash_due:
+        raise TenderShort(
+            detail={"total": total, "paid": other_sum + cash_given, "short": cash_due - cash_given}
+        )
+    tenders = [
+        Tender(method=t.method, amount=t.amount, tendered=t.amount, reference=t.reference) for t in other
+    ]
+    if cash_given:
+        if cash_due == 0:
+            raise ValidationFailed("No cash is due.", detail={"total": total, "non_cash": other_sum})
+        tenders.append(
+            Tender(method="cash", amount=cash_due, tendered=cash_given, change=cash_given - cash_due)
+        )
+    return tenders
+
+
+async def create_sale(
+    session: AsyncSession, principal: Principal, body: PosSaleCreate, *, offline: bool = False
+) -> tuple[Order, bool, list[dict[str, int]]]:
+    """Sell at the till; returns (order, replayed, shortfall lines). A replayed client id changes nothing."""
+    existing = await repo.order_by_client_id(session, body.client_id)
+    if existing is not None:
+        return existing, True, []
+    store_id = till_store(principal, body.store_id)
+    store = await repo.get_store(session, store_id)
+    if store is None:
+        raise StoreNotFound(detail={"store_id": store_id})
+    if body.member_id is not None and await session.get(Member, body.member_id) is None:
+        raise ValidationFailed("没有这个会员 / No such member.", detail={"member_id": body.member_id})
+    lines = await _lines(session, principal, body)
+    await _check_catalog(session, lines)
+    now = utcnow()
+    sold_at = as_utc(body.created_at) if body.created_at else now
+    if sold_at > now + timedelta(minutes=5):
+        raise ValidationFailed(
+            "A sale cannot happen in the future.", detail={"created_at": sold_at.isoformat()}
+        )
+    channel = Channel.KIOSK if principal.is_device else Channel.POS
+    priced = await get_pricer().price_cart(
+        session,
+        CartContext(
+            lines=[ContextLine(sku, qty, store_id) for sku, qty in lines],
+            member_id=body.member_id,
+            channel=channel,
+            fulfilment="in_store",
+            at=sold_at,
+        ),
+    )
+    tenders = _tenders(body, priced.total)
+    order = Order(
+        number=await new_number(session, now),
+        channel=channel,
+        fulfilment="in_store",
+        status=OrderStatus.COMPLETED,
+        member_id=body.member_id,
+        store_id=store_id,
+        cashier_kind=principal.kind,
+        cashier_id=principal.id,
+        client_id=body.client_id,
+        subtotal=priced.subtotal,
+        discount_total=priced.discount_total,
+        shipping_fee=0,
+        total=priced.total,
+        paid_amount=priced.total,
+        discounts=priced.order_discounts,
+        sold_at=sold_at,
+        paid_at=sold_at,
+        completed_at=sold_at,
+    )
+    try:
+        async with session.begin_nested():
+            session.add(order)
+            await session.flush()
+    except IntegrityError:
+        existing = await repo.order_by_client_id(session, body.client_id)
+        if existing is None:
+            raise
+        return existing, True, []
+    catalog = await repo.skus_with_products(session, [sku for sku, _ in lines])
+    for data in priced.lines:
+        sku, product = catalog[data.sku_id]
+        session.add(
+            OrderLine(
+                order_id=order.id,
+                store_id=store_id,
+                sku_id=sku.id,
+                sku_code=sku.code,
+                name_zh=product.name_zh,
+                name_en=product.name_en,
+                specs=sku.specs or {},
+                quantity=data.quantity,
+                base_price=data.base_price,
+                unit_price=data.unit_price,
+                price_reason=data.price_reason,
+                discounts=data.discounts,
+                discount_total=data.discount_total,
+                line_total=data.line_total,
+                picked_qty=data.quantity,
+            )
+        )
+    for tender in tenders:
+        tender.order_id = order.id
+        session.add(tender)
+    await _record_tenders(session, principal, order, body, tenders)
+    sold = await inventory.sell(
+        session, store_id, lines, "order", str(order.id), principal, allow_shortfall=offline
+    )
+    await state.record_created(session, order, principal, "offline sale" if offline else "till sale")
+    if body.cart_session_id is not None:
+        cart = await carts.get_cart(session, principal, body.cart_session_id, create=False)
+        if cart is not None:
+            await carts.clear(session, cart)
+    await session.flush()
+    shortfall = [{"sku_id": s.sku_id, "shortfall": s.shortfall} for s in sold if s.shortfall]
+    return order, False, shortfall
+
+
+async def _record_tenders(
+    session: AsyncSession, principal: Principal, order: Order, body: PosSaleCreate, tenders: list[Tender]
+) -> None:
+    """Cash and card go on the payments domain's books too, so they are refunded through it."""
+    service = payment.payments_service()
+    if service is None:
+        return
+    for index, tender in enumerate(tenders):
+        if tender.method not in ("cash", "card"):
+            continue
+        paid = await service.record_offline_tender(
+            session,
+            ref_type="till_sale",
+            ref_id=str(order.id),
+            amount=tender.amount,
+            tender=tender.method,
+            description=f"门店销售 {order.number}",
+            store_id=order.store_id,
+            terminal_ref=tender.reference,
+            payer_member_id=body.member_id,
+            idempotency_key=f"till-{body.client_id}-{index}",
+            actor=principal,
+        )
+        tender.payment_id = str(paid.id)
+
+
+async def upload_offline(
+    session: AsyncSession, principal: Principal, sales: list[PosSaleCreate]
+) -> list[OfflineResult]:
+    """Apply sales made while the till was offline, each once; one bad sale does not stop the others."""
+    results: list[OfflineResult] = []
+    for body in sales:
+        try:
+            async with session.begin_nested():
+                order, replayed, shortfall = await create_sale(session, principal, body, offline=True)
+        except RetailError as exc:
+            results.append(
+                OfflineResult(
+                    client_id=body.client_id, status="rejected", error=exc.code, message=exc.message
+                )
+            )
+            continue
+        results.append(
+            OfflineResult(
+                client_id=body.client_id,
+                status="duplicate" if replayed else "applied",
+                order_id=order.id,
+                number=order.number,
+                shortfall=shortfall,
+            )
+        )
+    return results
+
+
+async def receipt(session: AsyncSession, order: Order, settings: Settings) -> Receipt:
+    store = await repo.get_store(session, order.store_id) if order.store_id else None
+    lines = await repo.order_lines(session, order.id)
+    tenders = await repo.tenders(session, order.id)
+    sold_at = order.sold_at or order.created_at
+    qr = codes.sign(
+        qr_private_key(settings.var_dir),
+        "receipt",
+        {"o": order.id, "n": order.number, "t": order.total, "s": order.store_id},
+        int(RECEIPT_TTL.total_seconds()),
+    )
+    line_data: list[dict[str, Any]] = [
+        {
+            "sku_id": ln.sku_id,
+            "name_zh": ln.name_zh,
+            "name_en": ln.name_en,
+            "specs": ln.specs,
+            "quantity": ln.quantity,
+            "unit_price": ln.unit_price,
+            "discount": ln.discount_total,
+            "line_total": ln.line_total,
+        }
+        for ln in lines
+    ]
+    tender_data = [
+        {"method": t.method, "amount": t.amount, "tendered": t.tendered, "change": t.change} for t in tenders
+    ]
+    change = sum(t.change for t in tenders)
+    local = sold_at.astimezone(ZoneInfo(store.timezone if store else "Asia/Shanghai"))
+    width = 32
+    out = [
+        (store.name_zh if store else "OMO Retail").center(width),
+        f"单号：{order.number}",
+        f"时间：{local:%Y-%m-%d %H:%M:%S}",
+        "-" * width,
+    ]
+    for ln in lines:
+        spec = " ".join(str(v) for v in (ln.specs or {}).values())
+        out.append(f"{ln.name_zh}{(' ' + spec) if spec else ''}")
+        out.append(f"  {ln.quantity} x {yuan(ln.unit_price)}".ljust(20) + yuan(ln.line_total).rjust(12))
+    out.append("-" * width)
+    out.append("合计：".ljust(20) + yuan(order.subtotal).rjust(12))
+    if order.discount_total:
+        out.append("优惠：".ljust(20) + ("-" + yuan(order.discount_total)).rjust(12))
+    out.append("应付：".ljust(20) + yuan(order.total).rjust(12))
+    for t in tenders:
+        out.append(
+            f"{METHOD_ZH.get(t.method, t.method)}：".ljust(20) + yuan(t.tendered or t.amount).rjust(12)
+        )
+    if change:
+        out.append("找零：".ljust(20) + yuan(change).rjust(12))
+    out += ["-" * width, "扫码查看电子小票", "谢谢惠顾，欢迎再次光临！"]
+    return Receipt(
+        order_id=order.id,
+        number=order.number,
+        store_id=order.store_id,
+        store_name=store.name_zh if store else "",
+        sold_at=sold_at,
+        lines=line_data,
+        subtotal=order.subtotal,
+        discount_total=order.discount_total,
+        total=order.total,
+        tenders=tender_data,
+        change=change,
+        qr=qr,
+        text="\n".join(out),
+    )
