@@ -55,9 +55,13 @@ def parse_topics(names: Iterable[str]) -> list[Topic]:
     return [parse_topic(n) for n in unique]
 
 
-def register_topic_checker(kind: str, checker: TopicChecker) -> None:
-    """Let a domain decide who may follow ``<kind>:{id}`` topics (the orders domain registers ``order``)."""
+def register_topic_checker(kind: str, checker: TopicChecker) -> TopicChecker | None:
+    """Let a domain decide who may follow ``<kind>:{id}`` topics (the orders domain registers ``order``).
+
+    Returns the checker it replaces, if any."""
+    previous = _checkers.get(kind)
     _checkers[kind] = checker
+    return previous
 
 
 def unregister_topic_checker(kind: str) -> None:

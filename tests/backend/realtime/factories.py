@@ -162,9 +162,9 @@ class ThreadedServer:
         self.thread.join(timeout=20)
 
 
-async def wait_for_subscribers(base_url: str, count: int, timeout: float = 10) -> None:
+async def wait_for_subscribers(base_url: str, count: int, timeout: float = 30) -> None:
     deadline = time.monotonic() + timeout
-    async with httpx.AsyncClient(base_url=base_url) as http:
+    async with httpx.AsyncClient(base_url=base_url, timeout=timeout) as http:
         while (await http.get("/api/v1/realtime/status")).json()["dispatcher"]["subscribers"] < count:
             assert time.monotonic() < deadline, "no subscriber arrived"
             await asyncio.sleep(0.05)

@@ -186,14 +186,17 @@ async def test_order_topics_follow_the_registered_checker(client, app, session):
         # The orders domain will look the order up; here order 41 is the member's and 42 someone else's.
         return principal.is_member and {41: member.id, 42: other.id}.get(order_id) == principal.id
 
-    register_topic_checker("order", owns_order)
+    previous = register_topic_checker("order", owns_order)
     try:
         mine = await client.get("/api/v1/events", params={"topics": "order:41"}, headers=headers)
         assert mine.status_code == 200
         theirs = await client.get("/api/v1/events", params={"topics": "order:42"}, headers=headers)
         assert theirs.status_code == 403
     finally:
-        unregister_topic_checker("order")
+        if previous is None:
+            unregister_topic_checker("order")
+        else:
+            register_topic_checker("order", previous)
 
 
 async def test_status_reports_bus_and_dispatcher(live_server):
