@@ -128,10 +128,10 @@ def _free_port() -> int:
 
 
 class LiveServer:
-    """A real uvicorn server on a free port, in a thread with its own event loop."""
+    """A real uvicorn server on a free (or given) port, in a thread with its own event loop."""
 
-    def __init__(self, settings: Settings) -> None:
-        self.port = _free_port()
+    def __init__(self, settings: Settings, port: int | None = None) -> None:
+        self.port = port or _free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.app = create_app(settings)
         config = uvicorn.Config(

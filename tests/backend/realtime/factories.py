@@ -8,16 +8,13 @@ import os
 import socket
 import subprocess
 import sys
-import threading
 import time
 from typing import Any
 
 import httpx
-import uvicorn
 import websockets
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.app import create_app
 from backend.core.events import emit
 from backend.core.settings import ROOT, Settings
 
@@ -136,30 +133,6 @@ class BackendProcess:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-
-
-class ThreadedServer:
-    """The app served by uvicorn in a thread on a chosen port (a restarted server keeps its address)."""
-
-    def __init__(self, settings: Settings, port: int) -> None:
-        self.port = port
-        self.url = f"http://127.0.0.1:{port}"
-        self.app = create_app(settings)
-        config = uvicorn.Config(self.app, host="127.0.0.1", port=port, log_level="warning", lifespan="on")
-        self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
-
-    def start(self) -> None:
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if time.monotonic() > deadline or not self.thread.is_alive():
-                raise RuntimeError("server did not start")
-            time.sleep(0.02)
-
-    def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=20)
 
 
 async def wait_for_subscribers(base_url: str, count: int, timeout: float = 30) -> None:

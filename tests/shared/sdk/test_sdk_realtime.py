@@ -7,7 +7,8 @@ import pytest
 
 from shared import sdk
 from shared.sdk.realtime import LiveEvent, subscribe
-from tests.backend.realtime.factories import ThreadedServer, commit_event, wait_for_subscribers
+from tests.backend.realtime.factories import commit_event, wait_for_subscribers
+from tests.conftest import LiveServer
 from tests.factories import create_member, member_token
 
 WAIT = 10.0
@@ -38,7 +39,7 @@ async def test_subscribe_survives_a_server_restart_without_losing_an_event(
 
         await asyncio.to_thread(live_server.stop)
         missed = [await commit_event(session, topic, "points.changed", {"points": n}) for n in (2, 3)]
-        second = ThreadedServer(settings, live_server.port)
+        second = LiveServer(settings, live_server.port)
         await asyncio.to_thread(second.start)
         caught_up = [await asyncio.wait_for(received.get(), WAIT) for _ in missed]
         assert [e.id for e in caught_up] == missed
