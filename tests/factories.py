@@ -9,6 +9,7 @@ import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.models import StaffStore, StaffUser
+from backend.catalog.models import Barcode, Category, Product, Sku
 from backend.core.security import hash_password
 from backend.franchise.models import Merchant
 from backend.members.models import Member
@@ -117,3 +118,48 @@ async def member_token(client: httpx.AsyncClient, app: Any, phone: str) -> str:
 
 def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
+
+
+async def create_sku(
+    session: AsyncSession,
+    *,
+    category: Category | None = None,
+    price: int = 1000,
+    cost_price: int | None = 600,
+    name: str = "牛奶",
+    shelf: str | None = None,
+    barcode: str | None = None,
+    status: str = "on_sale",
+    specs: dict[str, Any] | None = None,
+) -> Sku:
+    """A SKU of its own product (on sale by default), optionally with an EAN-13 barcode."""
+    i = n()
+    if category is None:
+        category = Category(code=f"CAT{i}", name_zh=f"类目{i}", name_en=f"Category {i}")
+        session.add(category)
+        await session.flush()
+    product = Product(
+        code=f"PRD{i}",
+        category_id=category.id,
+        name_zh=f"{name}{i}",
+        name_en=f"Item {i}",
+        status=status,
+        attributes={},
+        spec_names=list((specs or {}).keys()),
+    )
+    session.add(product)
+    await session.flush()
+    sku = Sku(
+        product_id=product.id,
+        code=f"SKU{i}",
+        specs=specs or {},
+        base_price=price,
+        cost_price=cost_price,
+        shelf_location=shelf,
+    )
+    session.add(sku)
+    await session.flush()
+    if barcode:
+        session.add(Barcode(sku_id=sku.id, code=barcode, symbology="ean13"))
+        await session.flush()
+    return sku

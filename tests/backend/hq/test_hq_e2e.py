@@ -7,9 +7,8 @@ import asyncio
 import pytest
 
 from backend.inventory.models import Stock
-from tests.backend.hq.test_hq_pages import _sku
 from tests.e2e.browser import ARTIFACTS, chromium_available, open_browser
-from tests.factories import PASSWORD, create_staff, create_store
+from tests.factories import PASSWORD, create_sku, create_staff, create_store
 
 pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not chromium_available(), reason="needs Debian's chromium")]
 
@@ -17,11 +16,17 @@ pytestmark = [pytest.mark.e2e, pytest.mark.skipif(not chromium_available(), reas
 async def test_hq_sign_in_and_dashboard_in_chromium(live_server, session, test_db):
     stores = [
         await create_store(session, name_zh=name, city=city)
-        for name, city in [("人民广场店", "上海"), ("陆家嘴店", "上海"), ("西湖店", "杭州"), ("春熙路店", "成都")]
+        for name, city in [
+            ("人民广场店", "上海"),
+            ("陆家嘴店", "上海"),
+            ("西湖店", "杭州"),
+            ("春熙路店", "成都"),
+        ]
     ]
-    milk = await _sku(session, cost=320)
+    milk = await create_sku(session, cost_price=320)
     session.add_all(
-        Stock(store_id=s.id, sku_id=milk.id, on_hand=20 * (i + 1), reorder_point=30) for i, s in enumerate(stores)
+        Stock(store_id=s.id, sku_id=milk.id, on_hand=20 * (i + 1), reorder_point=30)
+        for i, s in enumerate(stores)
     )
     hq = await create_staff(session, ["hq_admin"])
     await session.commit()
@@ -38,7 +43,8 @@ async def test_hq_sign_in_and_dashboard_in_chromium(live_server, session, test_d
             page.locator(".chart .main-svg").first.wait_for(timeout=20_000)
             page.screenshot(path=str(shot), full_page=True)
             kpis = {
-                key: page.locator(f'[data-kpi="{key}"]').inner_text() for key in ("stores", "units", "low_lines")
+                key: page.locator(f'[data-kpi="{key}"]').inner_text()
+                for key in ("stores", "units", "low_lines")
             }
             fonts_ok = page.evaluate("document.fonts.check('16px \"Noto Sans SC\"', '门店')")
             page.get_by_role("link", name="门店").click()

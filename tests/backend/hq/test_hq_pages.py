@@ -5,35 +5,13 @@ import io
 import re
 from datetime import timedelta
 
-from backend.catalog.models import Category, Product, Sku
 from backend.core.time import utcnow
 from backend.inventory.models import Stock, StockBatch
-from tests.factories import PASSWORD, create_merchant, create_staff, create_store
+from tests.factories import PASSWORD, create_merchant, create_sku, create_staff, create_store
 
 
 async def _login(client, username: str, password: str = PASSWORD):
     return await client.post("/hq/login", data={"username": username, "password": password})
-
-
-async def _sku(session, cost: int) -> Sku:
-    category = Category(code=f"c{cost}", name_zh="乳品", name_en="Dairy")
-    session.add(category)
-    await session.flush()
-    product = Product(
-        code=f"p{cost}",
-        category_id=category.id,
-        name_zh="纯牛奶",
-        name_en="Milk",
-        status="on_sale",
-        attributes={},
-        spec_names=[],
-    )
-    session.add(product)
-    await session.flush()
-    sku = Sku(product_id=product.id, code=f"s{cost}", specs={}, base_price=cost * 2, cost_price=cost)
-    session.add(sku)
-    await session.flush()
-    return sku
 
 
 async def test_login_required_and_wrong_password_is_explained(client, session):
@@ -55,7 +33,7 @@ async def test_store_staff_cannot_use_the_hq_pages(client, session):
 async def test_dashboard_numbers_match_the_database(client, session):
     store_a = await create_store(session, name_zh="人民广场店")
     store_b = await create_store(session, name_zh="陆家嘴店", city="上海")
-    milk = await _sku(session, cost=250)
+    milk = await create_sku(session, cost_price=250)
     session.add_all(
         [
             Stock(store_id=store_a.id, sku_id=milk.id, on_hand=10, reserved=0, reorder_point=20),

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import itertools
 from datetime import date
-from typing import Any
 
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.catalog.models import Barcode, Category, Product, Sku
+from backend.catalog.models import Category, Sku
 from backend.inventory import stock
 from backend.stores.models import Store
 from tests.factories import bearer, create_staff, create_store, staff_token
@@ -25,45 +24,6 @@ async def create_category(session: AsyncSession, parent: Category | None = None)
     session.add(category)
     await session.flush()
     return category
-
-
-async def create_sku(
-    session: AsyncSession,
-    *,
-    category: Category | None = None,
-    cost_price: int | None = 600,
-    shelf_location: str | None = None,
-    barcode: str | None = None,
-    **overrides: Any,
-) -> Sku:
-    i = next(_seq)
-    category = category or await create_category(session)
-    product = Product(
-        code=f"INVP{i}",
-        category_id=category.id,
-        name_zh=f"牛奶{i}",
-        name_en=f"Milk {i}",
-        status="on_sale",
-        attributes={},
-        spec_names=[],
-    )
-    session.add(product)
-    await session.flush()
-    sku = Sku(
-        product_id=product.id,
-        code=f"INVSKU{i}",
-        specs={},
-        base_price=1000,
-        cost_price=cost_price,
-        shelf_location=shelf_location,
-        **overrides,
-    )
-    session.add(sku)
-    await session.flush()
-    if barcode:
-        session.add(Barcode(sku_id=sku.id, code=barcode, symbology="ean13"))
-        await session.flush()
-    return sku
 
 
 async def put_stock(

@@ -10,8 +10,8 @@ from backend.core.events import Event
 from backend.core.time import utcnow
 from backend.inventory import stock
 from backend.inventory.tasks import near_expiry
-from tests.backend.inventory.factories import create_category, create_sku, put_stock, staff_headers
-from tests.factories import create_store
+from tests.backend.inventory.factories import create_category, put_stock, staff_headers
+from tests.factories import create_sku, create_store
 
 API = "/api/v1/inventory"
 

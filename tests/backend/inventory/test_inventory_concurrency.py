@@ -12,8 +12,8 @@ from backend.inventory import repository as repo
 from backend.inventory import stock
 from backend.inventory.errors import OutOfStock
 from backend.inventory.models import Reservation, StockMovement
-from tests.backend.inventory.factories import create_sku, put_stock
-from tests.factories import create_store
+from tests.backend.inventory.factories import put_stock
+from tests.factories import create_sku, create_store
 
 CALLERS = 60
 ON_HAND = 17

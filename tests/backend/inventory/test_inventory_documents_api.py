@@ -9,8 +9,8 @@ from sqlalchemy import select
 from backend.core.audit import AuditEntry
 from backend.core.events import Event
 from backend.inventory import stock
-from tests.backend.inventory.factories import create_sku, put_stock, staff_headers
-from tests.factories import create_store
+from tests.backend.inventory.factories import put_stock, staff_headers
+from tests.factories import create_sku, create_store
 
 API = "/api/v1/inventory"
 
@@ -237,9 +237,9 @@ async def test_transfer_cancel_before_shipping_and_short_stock_refused(client, s
 
 async def test_stocktake_by_scanning_with_variance_review_and_post(client, session):
     store = await create_store(session)
-    milk = await create_sku(session, barcode="6901234567892", shelf_location="A01-1", cost_price=450)
-    tea = await create_sku(session, barcode="6907654321098", shelf_location="A02-3", cost_price=1200)
-    other = await create_sku(session, barcode="6900000000017", shelf_location="B01-1")
+    milk = await create_sku(session, barcode="6901234567892", shelf="A01-1", cost_price=450)
+    tea = await create_sku(session, barcode="6907654321098", shelf="A02-3", cost_price=1200)
+    other = await create_sku(session, barcode="6900000000017", shelf="B01-1")
     await put_stock(session, store, milk, 10)
     await put_stock(session, store, tea, 5)
     await put_stock(session, store, other, 8)

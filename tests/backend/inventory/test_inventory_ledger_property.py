@@ -18,8 +18,7 @@ from backend.core.errors import RetailError
 from backend.core.time import utcnow
 from backend.inventory import schemas, stock
 from backend.inventory.service import documents, stocktakes
-from tests.backend.inventory.factories import create_sku
-from tests.factories import create_store
+from tests.factories import create_sku, create_store
 
 HQ = Principal(kind="staff", id=1, roles=frozenset({"hq_admin"}), store_ids=None)
 _refs = itertools.count(1)

@@ -13,8 +13,8 @@ from backend.inventory import repository as repo
 from backend.inventory import stock
 from backend.inventory.errors import OutOfStock, ReservationNotActive
 from backend.inventory.models import Reservation, StockAlert, StockBatch, StockMovement
-from tests.backend.inventory.factories import create_sku, put_stock
-from tests.factories import create_store
+from tests.backend.inventory.factories import put_stock
+from tests.factories import create_sku, create_store
 
 
 async def levels(session, store_id, sku_id):

@@ -11,49 +11,13 @@ from typing import Any
 import httpx
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from backend.catalog.models import Barcode, Category, Product, Sku
+from backend.catalog.models import Sku
 from backend.core.time import utcnow
 from backend.inventory.service import stock
 from backend.stores.models import Store
 from tests.factories import bearer, create_member, create_staff, member_token, staff_token
 
 _seq = itertools.count(1)
-
-
-async def create_sku(
-    session: AsyncSession,
-    *,
-    price: int = 1000,
-    name: str = "牛奶",
-    shelf: str | None = None,
-    barcode: str | None = None,
-    status: str = "on_sale",
-    specs: dict[str, Any] | None = None,
-) -> Sku:
-    i = next(_seq)
-    category = Category(code=f"ORDC{i}", name_zh=f"类目{i}", name_en=f"Category {i}")
-    session.add(category)
-    await session.flush()
-    product = Product(
-        code=f"ORDP{i}",
-        category_id=category.id,
-        name_zh=f"{name}{i}",
-        name_en=f"Item {i}",
-        status=status,
-        attributes={},
-        spec_names=list((specs or {}).keys()),
-    )
-    session.add(product)
-    await session.flush()
-    sku = Sku(
-        product_id=product.id, code=f"ORDSKU{i}", specs=specs or {}, base_price=price, shelf_location=shelf
-    )
-    session.add(sku)
-    await session.flush()
-    if barcode:
-        session.add(Barcode(sku_id=sku.id, code=barcode, symbology="ean13"))
-        await session.flush()
-    return sku
 
 
 async def put_stock(session: AsyncSession, store: Store, sku: Sku, qty: int) -> None:

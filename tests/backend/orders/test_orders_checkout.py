@@ -16,7 +16,6 @@ from backend.orders.models import Order
 from backend.orders.tasks import cancel_unpaid, cancel_unpaid_orders
 from tests.backend.orders.factories import (
     ADDRESS,
-    create_sku,
     pay,
     pickup_body,
     place,
@@ -25,7 +24,7 @@ from tests.backend.orders.factories import (
     slot,
     stock_row,
 )
-from tests.factories import create_store
+from tests.factories import create_sku, create_store
 
 
 async def test_cart_prices_lines_and_explains_the_ones_that_cannot_be_bought(app, client, session):

@@ -14,7 +14,6 @@ from backend.orders.demo import seed_orders
 from shared import codes
 from tests.backend.orders.factories import (
     ADDRESS,
-    create_sku,
     pay,
     pickup_body,
     place,
@@ -23,7 +22,7 @@ from tests.backend.orders.factories import (
     staff,
     stock_row,
 )
-from tests.factories import bearer, create_store
+from tests.factories import bearer, create_sku, create_store
 
 HOME = {**ADDRESS, "latitude": 31.2304, "longitude": 121.4737}
 

@@ -15,8 +15,8 @@ import httpx
 import pytest
 
 from backend.inventory.service import stock as inventory
-from tests.backend.orders.factories import create_sku, pickup_body, put_stock, shopper, stock_row
-from tests.factories import create_store
+from tests.backend.orders.factories import pickup_body, put_stock, shopper, stock_row
+from tests.factories import create_sku, create_store
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -2,10 +2,17 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from backend.catalog.models import Category, Product, Sku
 from backend.inventory.models import Stock
 from backend.stores.service import delivery_fee, is_open
-from tests.factories import HOURS_ALL_WEEK, bearer, create_region, create_staff, create_store, staff_token
+from tests.factories import (
+    HOURS_ALL_WEEK,
+    bearer,
+    create_region,
+    create_sku,
+    create_staff,
+    create_store,
+    staff_token,
+)
 
 # Real places in Shanghai.
 PEOPLES_SQUARE = (31.2304, 121.4737)
@@ -14,33 +21,12 @@ XUJIAHUI = (31.1955, 121.4378)
 HONGQIAO_T2 = (31.1944, 121.3270)
 
 
-async def _sku(session, code: str) -> Sku:
-    category = Category(code=f"cat-{code}", name_zh="乳品", name_en="Dairy")
-    session.add(category)
-    await session.flush()
-    product = Product(
-        code=f"p-{code}",
-        category_id=category.id,
-        name_zh="纯牛奶",
-        name_en="Pure milk",
-        status="on_sale",
-        attributes={},
-        spec_names=[],
-    )
-    session.add(product)
-    await session.flush()
-    sku = Sku(product_id=product.id, code=code, specs={}, base_price=350)
-    session.add(sku)
-    await session.flush()
-    return sku
-
-
 async def test_nearby_orders_by_distance_with_available_stock(client, session):
     region = await create_region(session)
     square = await create_store(session, region, latitude=PEOPLES_SQUARE[0], longitude=PEOPLES_SQUARE[1])
     lujiazui = await create_store(session, region, latitude=LUJIAZUI[0], longitude=LUJIAZUI[1])
     hongqiao = await create_store(session, region, latitude=HONGQIAO_T2[0], longitude=HONGQIAO_T2[1])
-    milk = await _sku(session, "milk-1")
+    milk = await create_sku(session)
     session.add_all(
         [
             Stock(store_id=square.id, sku_id=milk.id, on_hand=5, reserved=5),

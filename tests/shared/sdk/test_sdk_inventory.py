@@ -9,8 +9,7 @@ import httpx
 import pytest
 
 from shared import sdk
-from tests.backend.inventory.factories import create_sku
-from tests.factories import PASSWORD, create_staff, create_store
+from tests.factories import PASSWORD, create_sku, create_staff, create_store
 
 
 async def test_async_client_runs_receipt_transfer_and_stocktake(app, session):

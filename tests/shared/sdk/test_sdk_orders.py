@@ -11,8 +11,8 @@ import pytest
 from backend.core.time import utcnow
 from backend.payments.config import configure
 from shared import sdk
-from tests.backend.orders.factories import ADDRESS, create_sku, put_stock
-from tests.factories import PASSWORD, create_staff, create_store
+from tests.backend.orders.factories import ADDRESS, put_stock
+from tests.factories import PASSWORD, create_sku, create_staff, create_store
 
 
 @pytest.fixture(autouse=True)
