@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+
 from backend.core.db import Database
 from backend.core.jobs import Job
 from backend.core.settings import Settings
@@ -15,6 +17,56 @@ async def _members_nightly(db: Database, settings: Settings) -> dict[str, int]:
     return result
 
 
+async def _payments_reconcile(db: Database, settings: Settings) -> dict[str, int]:
+    from backend.payments.tasks import reconcile_open_payments
+
+    return {"moved": await reconcile_open_payments(db, settings)}
+
+
+async def _expire_reservations(db: Database, settings: Settings) -> dict[str, int]:
+    from backend.inventory.tasks import expire_reservations
+
+    return {"released": await expire_reservations(db)}
+
+
+async def _near_expiry(db: Database, settings: Settings) -> dict[str, int]:
+    from backend.inventory.tasks import near_expiry
+
+    return {"alerts": await near_expiry(db)}
+
+
+async def _cancel_unpaid(db: Database, settings: Settings) -> dict[str, int]:
+    from backend.orders.tasks import cancel_unpaid_orders
+
+    return {"cancelled": await cancel_unpaid_orders(db)}
+
+
 JOBS: list[Job] = [
+    Job("orders.cancel_unpaid", 30, _cancel_unpaid, "Cancel orders left unpaid, giving their stock back"),
+    Job(
+        "inventory.expire_reservations",
+        30,
+        _expire_reservations,
+        "Give back stock held by lapsed reservations",
+    ),
+    Job("inventory.near_expiry", 3600, _near_expiry, "Raise near-expiry (临期) alerts for batches"),
     Job("members.nightly", 24 * 3600, _members_nightly, "Expire points, recompute tiers as spend ages out"),
+    Job(
+        "payments.reconcile",
+        60,
+        _payments_reconcile,
+        "Settle paid payments whose notice never came; close expired",
+    ),
 ]
+
+
+def background_loops(db: Database, settings: Settings) -> list[asyncio.Task[None]]:
+    """Long-running loops of this process (started and cancelled with the app)."""
+    from backend.payments.config import runtime
+    from backend.payments.tasks import run_notifier
+
+    loops = []
+    if runtime(settings).sandbox_enabled:
+        # The sandbox gateway delivers its signed notifications to our notify endpoint, with retries.
+        loops.append(asyncio.create_task(run_notifier(db, settings), name="sandbox-notifier"))
+    return loops

@@ -2,10 +2,13 @@
 
 from backend.auth import models as auth_models  # noqa: F401
 from backend.catalog import models as catalog_models  # noqa: F401
-from backend.core import audit, events  # noqa: F401
+from backend.core import audit, events, jobs  # noqa: F401
 from backend.franchise import models as franchise_models  # noqa: F401
 from backend.inventory import models as inventory_models  # noqa: F401
 from backend.members import models as members_models  # noqa: F401
+from backend.orders import models as orders_models  # noqa: F401
+from backend.payments import models as payments_models  # noqa: F401
+from backend.pricing import models as pricing_models  # noqa: F401
 from backend.stores import models as stores_models  # noqa: F401
 from backend.core.db import Base
 

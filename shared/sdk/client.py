@@ -8,7 +8,12 @@ import httpx
 
 from shared.sdk.auth import AuthAPI
 from shared.sdk.base import AsyncBaseClient, BaseClient, Call, Resource, Tokens
+from shared.sdk.catalog import CatalogAPI
+from shared.sdk.inventory import InventoryAPI
 from shared.sdk.members import MembersAPI
+from shared.sdk.orders import OrdersAPI
+from shared.sdk.payments import PaymentsAPI
+from shared.sdk.pricing import PricingAPI
 from shared.sdk.stores import StoresAPI
 
 
@@ -23,7 +28,12 @@ class _Domains:
     def _attach(self, runner: Any, tokens: Tokens) -> None:
         self.auth = AuthAPI(runner, tokens)
         self.stores = StoresAPI(runner)
+        self.catalog = CatalogAPI(runner)
+        self.inventory = InventoryAPI(runner)
+        self.pricing = PricingAPI(runner)
         self.members = MembersAPI(runner)
+        self.payments = PaymentsAPI(runner)
+        self.orders = OrdersAPI(runner)
         self.core = CoreAPI(runner)
 
 

@@ -1,0 +1,1261 @@
+"""initial schema
+
+Revision ID: 0001
+Revises: 
+Create Date: 2026-11-22 03:20:23.240637
+"""
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy import Text  # noqa: F401  (autogenerate renders JSONB(astext_type=Text()))
+
+import backend.core.db
+from sqlalchemy.dialects import postgresql
+
+revision: str = '0001'
+down_revision: str | None = None
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+
+def upgrade() -> None:
+    op.create_table('audit_log',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('actor_kind', sa.String(length=16), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('action', sa.String(length=60), nullable=False),
+    sa.Column('entity', sa.String(length=40), nullable=False),
+    sa.Column('entity_id', sa.String(length=64), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=True),
+    sa.Column('before', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('after', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_audit_log'))
+    )
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.create_index('ix_audit_log_entity', ['entity', 'entity_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_audit_log_store_id'), ['store_id'], unique=False)
+
+    op.create_table('auth_sessions',
+    sa.Column('id', sa.String(length=32), nullable=False),
+    sa.Column('subject_kind', sa.String(length=16), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('revoked_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoke_reason', sa.String(length=40), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_auth_sessions'))
+    )
+    op.create_table('categories',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('parent_id', sa.Integer(), nullable=True),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('name_zh', sa.String(length=60), nullable=False),
+    sa.Column('name_en', sa.String(length=60), nullable=False),
+    sa.Column('sort_order', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['parent_id'], ['categories.id'], name=op.f('fk_categories_parent_id_categories')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_categories')),
+    sa.UniqueConstraint('code', name=op.f('uq_categories_code'))
+    )
+    with op.batch_alter_table('categories', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_categories_parent_id'), ['parent_id'], unique=False)
+
+    op.create_table('events',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('topic', sa.String(length=120), nullable=False),
+    sa.Column('type', sa.String(length=60), nullable=False),
+    sa.Column('payload', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_events'))
+    )
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.create_index('ix_events_topic_id', ['topic', 'id'], unique=False)
+
+    op.create_table('job_runs',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('host', sa.String(length=80), nullable=False),
+    sa.Column('started_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('result', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('duration_ms', sa.Integer(), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_job_runs'))
+    )
+    with op.batch_alter_table('job_runs', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_job_runs_name'), ['name'], unique=False)
+
+    op.create_table('login_throttles',
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('failures', sa.Integer(), nullable=False),
+    sa.Column('window_started_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('locked_until', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('key', name=op.f('pk_login_throttles'))
+    )
+    op.create_table('merchants',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('contact_phone', sa.String(length=20), nullable=True),
+    sa.Column('commission_bp', sa.Integer(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_merchants')),
+    sa.UniqueConstraint('code', name=op.f('uq_merchants_code'))
+    )
+    op.create_table('one_time_codes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('phone', sa.String(length=20), nullable=False),
+    sa.Column('code_hash', sa.String(length=64), nullable=False),
+    sa.Column('expires_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('used_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_one_time_codes'))
+    )
+    with op.batch_alter_table('one_time_codes', schema=None) as batch_op:
+        batch_op.create_index('ix_one_time_codes_phone_created', ['phone', 'created_at'], unique=False)
+
+    op.create_table('price_lists',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('scope', sa.String(length=16), nullable=False),
+    sa.Column('scope_value', sa.Integer(), nullable=False),
+    sa.Column('priority', sa.Integer(), nullable=False),
+    sa.Column('valid_from', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('valid_to', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('valid_to IS NULL OR valid_to > valid_from', name=op.f('ck_price_lists_window_ordered')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_price_lists'))
+    )
+    with op.batch_alter_table('price_lists', schema=None) as batch_op:
+        batch_op.create_index('ix_price_lists_scope', ['scope', 'scope_value'], unique=False)
+
+    op.create_table('regions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('name_zh', sa.String(length=60), nullable=False),
+    sa.Column('name_en', sa.String(length=60), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_regions')),
+    sa.UniqueConstraint('code', name=op.f('uq_regions_code'))
+    )
+    op.create_table('return_policy',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('window_days', sa.Integer(), nullable=False),
+    sa.Column('updated_by', sa.Integer(), nullable=True),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_return_policy'))
+    )
+    op.create_table('routing_config',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('weight_stock', sa.Integer(), nullable=False),
+    sa.Column('weight_distance', sa.Integer(), nullable=False),
+    sa.Column('weight_load', sa.Integer(), nullable=False),
+    sa.Column('max_distance_m', sa.Integer(), nullable=False),
+    sa.Column('shipping_fee', sa.Integer(), nullable=False),
+    sa.Column('updated_by', sa.Integer(), nullable=True),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_routing_config'))
+    )
+    op.create_table('sandbox_notifications',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('url', sa.String(length=500), nullable=False),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('attempts', sa.Integer(), nullable=False),
+    sa.Column('next_attempt_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('delivered_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('gave_up_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('last_status', sa.Integer(), nullable=True),
+    sa.Column('last_error', sa.String(length=300), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sandbox_notifications'))
+    )
+    with op.batch_alter_table('sandbox_notifications', schema=None) as batch_op:
+        batch_op.create_index('ix_sandbox_notifications_due', ['delivered_at', 'next_attempt_at'], unique=False)
+
+    op.create_table('sandbox_refunds',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('refund_no', sa.String(length=40), nullable=False),
+    sa.Column('out_refund_no', sa.String(length=32), nullable=False),
+    sa.Column('trade_no', sa.String(length=40), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('notify_url', sa.String(length=500), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sandbox_refunds')),
+    sa.UniqueConstraint('out_refund_no', name=op.f('uq_sandbox_refunds_out_refund_no')),
+    sa.UniqueConstraint('refund_no', name=op.f('uq_sandbox_refunds_refund_no'))
+    )
+    with op.batch_alter_table('sandbox_refunds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_sandbox_refunds_trade_no'), ['trade_no'], unique=False)
+
+    op.create_table('sandbox_transactions',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('trade_no', sa.String(length=40), nullable=False),
+    sa.Column('out_trade_no', sa.String(length=32), nullable=False),
+    sa.Column('token', sa.String(length=48), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('description', sa.String(length=128), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('notify_url', sa.String(length=500), nullable=False),
+    sa.Column('refunded_amount', sa.Integer(), nullable=False),
+    sa.Column('expires_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('paid_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sandbox_transactions')),
+    sa.UniqueConstraint('out_trade_no', name=op.f('uq_sandbox_transactions_out_trade_no')),
+    sa.UniqueConstraint('token', name=op.f('uq_sandbox_transactions_token')),
+    sa.UniqueConstraint('trade_no', name=op.f('uq_sandbox_transactions_trade_no'))
+    )
+    op.create_table('tier_rules',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=20), nullable=False),
+    sa.Column('name_zh', sa.String(length=20), nullable=False),
+    sa.Column('name_en', sa.String(length=20), nullable=False),
+    sa.Column('min_spend_12m', sa.Integer(), nullable=False),
+    sa.Column('discount_bp', sa.Integer(), nullable=False),
+    sa.Column('points_multiplier_bp', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tier_rules')),
+    sa.UniqueConstraint('code', name=op.f('uq_tier_rules_code'))
+    )
+    op.create_table('topup_bonuses',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('min_amount', sa.Integer(), nullable=False),
+    sa.Column('bonus', sa.Integer(), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_topup_bonuses')),
+    sa.UniqueConstraint('min_amount', name=op.f('uq_topup_bonuses_min_amount'))
+    )
+    op.create_table('expiry_windows',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('scope', sa.String(length=40), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=True),
+    sa.Column('days', sa.Integer(), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_expiry_windows_category_id_categories'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_expiry_windows')),
+    sa.UniqueConstraint('scope', name=op.f('uq_expiry_windows_scope'))
+    )
+    op.create_table('products',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.Column('name_zh', sa.String(length=120), nullable=False),
+    sa.Column('name_en', sa.String(length=120), nullable=False),
+    sa.Column('brand', sa.String(length=60), nullable=True),
+    sa.Column('description_zh', sa.Text(), nullable=True),
+    sa.Column('description_en', sa.Text(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('unit', sa.String(length=16), nullable=False),
+    sa.Column('attributes', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('spec_names', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('shelf_life_days', sa.Integer(), nullable=True),
+    sa.Column('sales_count', sa.Integer(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('published_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_products_category_id_categories')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_products')),
+    sa.UniqueConstraint('code', name=op.f('uq_products_code'))
+    )
+    with op.batch_alter_table('products', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_products_category_id'), ['category_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_products_sales_count'), ['sales_count'], unique=False)
+        batch_op.create_index(batch_op.f('ix_products_status'), ['status'], unique=False)
+
+    op.create_table('refresh_tokens',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('session_id', sa.String(length=32), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('expires_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['session_id'], ['auth_sessions.id'], name=op.f('fk_refresh_tokens_session_id_auth_sessions'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_refresh_tokens')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_refresh_tokens_token_hash'))
+    )
+    with op.batch_alter_table('refresh_tokens', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_refresh_tokens_session_id'), ['session_id'], unique=False)
+
+    op.create_table('staff_users',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('username', sa.String(length=60), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('phone', sa.String(length=20), nullable=True),
+    sa.Column('password_hash', sa.String(length=200), nullable=False),
+    sa.Column('roles', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('merchant_id', sa.Integer(), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['merchant_id'], ['merchants.id'], name=op.f('fk_staff_users_merchant_id_merchants')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_staff_users')),
+    sa.UniqueConstraint('username', name=op.f('uq_staff_users_username'))
+    )
+    op.create_table('stores',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('name_zh', sa.String(length=120), nullable=False),
+    sa.Column('name_en', sa.String(length=120), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('region_id', sa.Integer(), nullable=False),
+    sa.Column('merchant_id', sa.Integer(), nullable=True),
+    sa.Column('city', sa.String(length=40), nullable=False),
+    sa.Column('city_tier', sa.Integer(), nullable=False),
+    sa.Column('address', sa.String(length=200), nullable=False),
+    sa.Column('phone', sa.String(length=20), nullable=True),
+    sa.Column('latitude', sa.Float(), nullable=False),
+    sa.Column('longitude', sa.Float(), nullable=False),
+    sa.Column('timezone', sa.String(length=40), nullable=False),
+    sa.Column('opening_hours', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('area_sqm', sa.Integer(), nullable=True),
+    sa.Column('pickup_enabled', sa.Boolean(), nullable=False),
+    sa.Column('delivery_enabled', sa.Boolean(), nullable=False),
+    sa.Column('delivery_radius_m', sa.Integer(), nullable=False),
+    sa.Column('delivery_base_fee', sa.Integer(), nullable=False),
+    sa.Column('delivery_fee_per_km', sa.Integer(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['merchant_id'], ['merchants.id'], name=op.f('fk_stores_merchant_id_merchants')),
+    sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_stores_region_id_regions')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stores')),
+    sa.UniqueConstraint('code', name=op.f('uq_stores_code'))
+    )
+    with op.batch_alter_table('stores', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stores_city'), ['city'], unique=False)
+        batch_op.create_index(batch_op.f('ix_stores_merchant_id'), ['merchant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_stores_region_id'), ['region_id'], unique=False)
+
+    op.create_table('devices',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('token_hash', sa.String(length=64), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('last_seen_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('revoked_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_devices_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_devices')),
+    sa.UniqueConstraint('token_hash', name=op.f('uq_devices_token_hash'))
+    )
+    with op.batch_alter_table('devices', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_devices_store_id'), ['store_id'], unique=False)
+
+    op.create_table('members',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('phone', sa.String(length=20), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=True),
+    sa.Column('password_hash', sa.String(length=200), nullable=True),
+    sa.Column('birthday', sa.Date(), nullable=True),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('marketing_consent', sa.Boolean(), nullable=False),
+    sa.Column('consent_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('home_store_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('deleted_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['home_store_id'], ['stores.id'], name=op.f('fk_members_home_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_members')),
+    sa.UniqueConstraint('phone', name=op.f('uq_members_phone'))
+    )
+    op.create_table('product_images',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('path', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=32), nullable=False),
+    sa.Column('byte_size', sa.Integer(), nullable=False),
+    sa.Column('sort_order', sa.Integer(), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=True),
+    sa.Column('height', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_product_images_product_id_products'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_product_images'))
+    )
+    with op.batch_alter_table('product_images', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_product_images_product_id'), ['product_id'], unique=False)
+
+    op.create_table('search_terms',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('term', sa.String(length=80).with_variant(sa.String(length=80, collation='C'), 'postgresql'), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('weight', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_search_terms_product_id_products'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_terms')),
+    sa.UniqueConstraint('term', 'product_id', name=op.f('uq_search_terms_term_product_id'))
+    )
+    with op.batch_alter_table('search_terms', schema=None) as batch_op:
+        batch_op.create_index('ix_search_terms_product_id', ['product_id'], unique=False)
+
+    op.create_table('skus',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('product_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=40), nullable=False),
+    sa.Column('specs', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('base_price', sa.Integer(), nullable=False),
+    sa.Column('cost_price', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('shelf_location', sa.String(length=20), nullable=True),
+    sa.Column('weight_g', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['product_id'], ['products.id'], name=op.f('fk_skus_product_id_products'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_skus')),
+    sa.UniqueConstraint('code', name=op.f('uq_skus_code'))
+    )
+    with op.batch_alter_table('skus', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_skus_product_id'), ['product_id'], unique=False)
+
+    op.create_table('staff_stores',
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_users.id'], name=op.f('fk_staff_stores_staff_id_staff_users'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_staff_stores_store_id_stores'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('staff_id', 'store_id', name=op.f('pk_staff_stores'))
+    )
+    op.create_table('stock_documents',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('reason', sa.String(length=60), nullable=True),
+    sa.Column('supplier', sa.String(length=120), nullable=True),
+    sa.Column('note', sa.String(length=200), nullable=True),
+    sa.Column('client_id', sa.String(length=64), nullable=True),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('submitted_by', sa.Integer(), nullable=True),
+    sa.Column('approved_by', sa.Integer(), nullable=True),
+    sa.Column('posted_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('posted_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_stock_documents_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stock_documents')),
+    sa.UniqueConstraint('client_id', name=op.f('uq_stock_documents_client_id'))
+    )
+    with op.batch_alter_table('stock_documents', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stock_documents_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_stock_documents_store_id'), ['store_id'], unique=False)
+
+    op.create_table('stock_transfers',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('from_store_id', sa.Integer(), nullable=False),
+    sa.Column('to_store_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=True),
+    sa.Column('receive_note', sa.String(length=200), nullable=True),
+    sa.Column('client_id', sa.String(length=64), nullable=True),
+    sa.Column('requested_by', sa.Integer(), nullable=True),
+    sa.Column('approved_by', sa.Integer(), nullable=True),
+    sa.Column('shipped_by', sa.Integer(), nullable=True),
+    sa.Column('received_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('shipped_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('received_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('from_store_id <> to_store_id', name=op.f('ck_stock_transfers_distinct_stores')),
+    sa.ForeignKeyConstraint(['from_store_id'], ['stores.id'], name=op.f('fk_stock_transfers_from_store_id_stores')),
+    sa.ForeignKeyConstraint(['to_store_id'], ['stores.id'], name=op.f('fk_stock_transfers_to_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stock_transfers')),
+    sa.UniqueConstraint('client_id', name=op.f('uq_stock_transfers_client_id'))
+    )
+    with op.batch_alter_table('stock_transfers', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stock_transfers_from_store_id'), ['from_store_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_stock_transfers_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_stock_transfers_to_store_id'), ['to_store_id'], unique=False)
+
+    op.create_table('stocktakes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('sku_ids', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('shelf_zone', sa.String(length=20), nullable=True),
+    sa.Column('note', sa.String(length=200), nullable=True),
+    sa.Column('client_id', sa.String(length=64), nullable=True),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('submitted_by', sa.Integer(), nullable=True),
+    sa.Column('posted_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('posted_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_stocktakes_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stocktakes')),
+    sa.UniqueConstraint('client_id', name=op.f('uq_stocktakes_client_id'))
+    )
+    with op.batch_alter_table('stocktakes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stocktakes_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_stocktakes_store_id'), ['store_id'], unique=False)
+
+    op.create_table('barcodes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=32), nullable=False),
+    sa.Column('symbology', sa.String(length=8), nullable=False),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_barcodes_sku_id_skus'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_barcodes')),
+    sa.UniqueConstraint('code', name=op.f('uq_barcodes_code'))
+    )
+    with op.batch_alter_table('barcodes', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_barcodes_sku_id'), ['sku_id'], unique=False)
+
+    op.create_table('carts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('owner_key', sa.String(length=100), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('device_id', sa.Integer(), nullable=True),
+    sa.Column('store_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['device_id'], ['devices.id'], name=op.f('fk_carts_device_id_devices'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_carts_member_id_members'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_carts_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_carts')),
+    sa.UniqueConstraint('owner_key', name=op.f('uq_carts_owner_key'))
+    )
+    with op.batch_alter_table('carts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_carts_member_id'), ['member_id'], unique=False)
+
+    op.create_table('member_spend',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('ref_type', sa.String(length=24), nullable=False),
+    sa.Column('ref_id', sa.String(length=64), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=True),
+    sa.Column('occurred_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_member_spend_member_id_members'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_member_spend_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_member_spend')),
+    sa.UniqueConstraint('member_id', 'ref_type', 'ref_id', name=op.f('uq_member_spend_member_id_ref_type_ref_id'))
+    )
+    with op.batch_alter_table('member_spend', schema=None) as batch_op:
+        batch_op.create_index('ix_member_spend_member_at', ['member_id', 'occurred_at'], unique=False)
+
+    op.create_table('member_wallets',
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('points', sa.Integer(), nullable=False),
+    sa.Column('stored_value', sa.Integer(), nullable=False),
+    sa.Column('tier_code', sa.String(length=20), nullable=False),
+    sa.Column('spend_12m', sa.Integer(), nullable=False),
+    sa.Column('tier_updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('points >= 0', name=op.f('ck_member_wallets_points_nonnegative')),
+    sa.CheckConstraint('stored_value >= 0', name=op.f('ck_member_wallets_stored_value_nonnegative')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_member_wallets_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('member_id', name=op.f('pk_member_wallets'))
+    )
+    op.create_table('orders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('number', sa.String(length=24), nullable=False),
+    sa.Column('channel', sa.String(length=10), nullable=False),
+    sa.Column('fulfilment', sa.String(length=10), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('store_id', sa.Integer(), nullable=True),
+    sa.Column('cashier_kind', sa.String(length=10), nullable=True),
+    sa.Column('cashier_id', sa.Integer(), nullable=True),
+    sa.Column('client_id', sa.String(length=64), nullable=True),
+    sa.Column('subtotal', sa.Integer(), nullable=False),
+    sa.Column('discount_total', sa.Integer(), nullable=False),
+    sa.Column('shipping_fee', sa.Integer(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('paid_amount', sa.Integer(), nullable=False),
+    sa.Column('refunded_amount', sa.Integer(), nullable=False),
+    sa.Column('discounts', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('address', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('distance_m', sa.Integer(), nullable=True),
+    sa.Column('pickup_slot_start', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('pickup_slot_end', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('pickup_code', sa.String(length=6), nullable=True),
+    sa.Column('note', sa.String(length=200), nullable=True),
+    sa.Column('cancel_reason', sa.String(length=120), nullable=True),
+    sa.Column('pay_by', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('paid_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('completed_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('sold_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('refunded_amount >= 0 AND refunded_amount <= paid_amount', name=op.f('ck_orders_refund_within_paid')),
+    sa.CheckConstraint('total >= 0', name=op.f('ck_orders_total_nonnegative')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_orders_member_id_members')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_orders_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_orders')),
+    sa.UniqueConstraint('client_id', name=op.f('uq_orders_client_id')),
+    sa.UniqueConstraint('number', name=op.f('uq_orders_number'))
+    )
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.create_index('ix_orders_member', ['member_id', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_orders_status'), ['status'], unique=False)
+        batch_op.create_index('ix_orders_status_due', ['status', 'pay_by'], unique=False)
+        batch_op.create_index(batch_op.f('ix_orders_store_id'), ['store_id'], unique=False)
+
+    op.create_table('payments',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('no', sa.String(length=32), nullable=False),
+    sa.Column('ref_type', sa.String(length=32), nullable=False),
+    sa.Column('ref_id', sa.String(length=64), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('currency', sa.String(length=3), nullable=False),
+    sa.Column('provider', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=24), nullable=False),
+    sa.Column('description', sa.String(length=128), nullable=False),
+    sa.Column('payer_member_id', sa.Integer(), nullable=True),
+    sa.Column('store_id', sa.Integer(), nullable=True),
+    sa.Column('idempotency_key', sa.String(length=80), nullable=True),
+    sa.Column('provider_trade_no', sa.String(length=64), nullable=True),
+    sa.Column('pay_url', sa.String(length=500), nullable=True),
+    sa.Column('qr_text', sa.String(length=500), nullable=True),
+    sa.Column('refunded_amount', sa.Integer(), nullable=False),
+    sa.Column('refunding_amount', sa.Integer(), nullable=False),
+    sa.Column('failure_reason', sa.String(length=200), nullable=True),
+    sa.Column('expires_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('paid_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['payer_member_id'], ['members.id'], name=op.f('fk_payments_payer_member_id_members')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_payments_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payments')),
+    sa.UniqueConstraint('idempotency_key', name=op.f('uq_payments_idempotency_key')),
+    sa.UniqueConstraint('no', name=op.f('uq_payments_no'))
+    )
+    with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payments_payer_member_id'), ['payer_member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payments_provider_trade_no'), ['provider_trade_no'], unique=False)
+        batch_op.create_index('ix_payments_ref', ['ref_type', 'ref_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_payments_store_id'), ['store_id'], unique=False)
+
+    op.create_table('points_entries',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('delta', sa.Integer(), nullable=False),
+    sa.Column('remaining', sa.Integer(), nullable=False),
+    sa.Column('expires_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ref_type', sa.String(length=24), nullable=False),
+    sa.Column('ref_id', sa.String(length=64), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_points_entries_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_points_entries')),
+    sa.UniqueConstraint('member_id', 'kind', 'ref_type', 'ref_id', name=op.f('uq_points_entries_member_id_kind_ref_type_ref_id'))
+    )
+    with op.batch_alter_table('points_entries', schema=None) as batch_op:
+        batch_op.create_index('ix_points_entries_lots', ['member_id', 'expires_at'], unique=False)
+
+    op.create_table('price_list_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('price_list_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('price', sa.Integer(), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('price > 0', name=op.f('ck_price_list_items_price_positive')),
+    sa.ForeignKeyConstraint(['price_list_id'], ['price_lists.id'], name=op.f('fk_price_list_items_price_list_id_price_lists'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_price_list_items_sku_id_skus'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_price_list_items')),
+    sa.UniqueConstraint('price_list_id', 'sku_id', name=op.f('uq_price_list_items_price_list_id_sku_id'))
+    )
+    with op.batch_alter_table('price_list_items', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_price_list_items_sku_id'), ['sku_id'], unique=False)
+
+    op.create_table('stock',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('on_hand', sa.Integer(), nullable=False),
+    sa.Column('reserved', sa.Integer(), nullable=False),
+    sa.Column('safety_stock', sa.Integer(), nullable=False),
+    sa.Column('reorder_point', sa.Integer(), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('on_hand >= 0', name=op.f('ck_stock_on_hand_nonnegative')),
+    sa.CheckConstraint('reserved >= 0 AND reserved <= on_hand', name=op.f('ck_stock_reserved_within_on_hand')),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_stock_sku_id_skus')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_stock_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stock')),
+    sa.UniqueConstraint('store_id', 'sku_id', name=op.f('uq_stock_store_id_sku_id'))
+    )
+    with op.batch_alter_table('stock', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stock_sku_id'), ['sku_id'], unique=False)
+
+    op.create_table('stock_batches',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('batch_no', sa.String(length=40), nullable=False),
+    sa.Column('batch_key', sa.String(length=64), nullable=False),
+    sa.Column('expires_on', sa.Date(), nullable=True),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('received_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('quantity >= 0', name=op.f('ck_stock_batches_quantity_nonnegative')),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_stock_batches_sku_id_skus')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_stock_batches_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stock_batches')),
+    sa.UniqueConstraint('store_id', 'sku_id', 'batch_key', name=op.f('uq_stock_batches_store_id_sku_id_batch_key'))
+    )
+    with op.batch_alter_table('stock_batches', schema=None) as batch_op:
+        batch_op.create_index('ix_stock_batches_expiry', ['store_id', 'expires_on'], unique=False)
+        batch_op.create_index(batch_op.f('ix_stock_batches_sku_id'), ['sku_id'], unique=False)
+
+    op.create_table('stock_document_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('batch_no', sa.String(length=40), nullable=True),
+    sa.Column('expires_on', sa.Date(), nullable=True),
+    sa.Column('unit_cost', sa.Integer(), nullable=True),
+    sa.CheckConstraint('quantity > 0', name=op.f('ck_stock_document_lines_quantity_positive')),
+    sa.ForeignKeyConstraint(['document_id'], ['stock_documents.id'], name=op.f('fk_stock_document_lines_document_id_stock_documents'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_stock_document_lines_sku_id_skus')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stock_document_lines'))
+    )
+    with op.batch_alter_table('stock_document_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stock_document_lines_document_id'), ['document_id'], unique=False)
+
+    op.create_table('stock_reservations',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('ref_type', sa.String(length=30), nullable=False),
+    sa.Column('ref_id', sa.String(length=64), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('expires_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('close_reason', sa.String(length=60), nullable=True),
+    sa.CheckConstraint('quantity > 0', name=op.f('ck_stock_reservations_quantity_positive')),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_stock_reservations_sku_id_skus')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_stock_reservations_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stock_reservations'))
+    )
+    with op.batch_alter_table('stock_reservations', schema=None) as batch_op:
+        batch_op.create_index('ix_stock_reservations_due', ['status', 'expires_at'], unique=False)
+        batch_op.create_index('ix_stock_reservations_ref', ['ref_type', 'ref_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_stock_reservations_store_id'), ['store_id'], unique=False)
+
+    op.create_table('stock_transfer_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('transfer_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('shipped_qty', sa.Integer(), nullable=False),
+    sa.Column('received_qty', sa.Integer(), nullable=False),
+    sa.Column('batches', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('short_reason', sa.String(length=200), nullable=True),
+    sa.CheckConstraint('quantity > 0', name=op.f('ck_stock_transfer_lines_quantity_positive')),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_stock_transfer_lines_sku_id_skus')),
+    sa.ForeignKeyConstraint(['transfer_id'], ['stock_transfers.id'], name=op.f('fk_stock_transfer_lines_transfer_id_stock_transfers'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stock_transfer_lines')),
+    sa.UniqueConstraint('transfer_id', 'sku_id', name=op.f('uq_stock_transfer_lines_transfer_id_sku_id'))
+    )
+    with op.batch_alter_table('stock_transfer_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stock_transfer_lines_transfer_id'), ['transfer_id'], unique=False)
+
+    op.create_table('stocktake_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('stocktake_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('counted', sa.Integer(), nullable=False),
+    sa.Column('expected', sa.Integer(), nullable=True),
+    sa.Column('adjusted', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_stocktake_lines_sku_id_skus')),
+    sa.ForeignKeyConstraint(['stocktake_id'], ['stocktakes.id'], name=op.f('fk_stocktake_lines_stocktake_id_stocktakes'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stocktake_lines')),
+    sa.UniqueConstraint('stocktake_id', 'sku_id', name=op.f('uq_stocktake_lines_stocktake_id_sku_id'))
+    )
+    op.create_table('stocktake_scans',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('stocktake_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('barcode', sa.String(length=32), nullable=True),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=True),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_stocktake_scans_sku_id_skus')),
+    sa.ForeignKeyConstraint(['stocktake_id'], ['stocktakes.id'], name=op.f('fk_stocktake_scans_stocktake_id_stocktakes'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stocktake_scans')),
+    sa.UniqueConstraint('stocktake_id', 'client_id', name=op.f('uq_stocktake_scans_stocktake_id_client_id'))
+    )
+    with op.batch_alter_table('stocktake_scans', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stocktake_scans_stocktake_id'), ['stocktake_id'], unique=False)
+
+    op.create_table('stored_value_entries',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('delta', sa.Integer(), nullable=False),
+    sa.Column('balance_after', sa.Integer(), nullable=False),
+    sa.Column('ref_type', sa.String(length=24), nullable=False),
+    sa.Column('ref_id', sa.String(length=64), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_stored_value_entries_member_id_members'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_stored_value_entries_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stored_value_entries')),
+    sa.UniqueConstraint('member_id', 'kind', 'ref_type', 'ref_id', name=op.f('uq_stored_value_entries_member_id_kind_ref_type_ref_id'))
+    )
+    with op.batch_alter_table('stored_value_entries', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_stored_value_entries_member_id'), ['member_id'], unique=False)
+
+    op.create_table('cart_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('cart_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('added_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('quantity > 0', name=op.f('ck_cart_lines_quantity_positive')),
+    sa.ForeignKeyConstraint(['cart_id'], ['carts.id'], name=op.f('fk_cart_lines_cart_id_carts'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_cart_lines_sku_id_skus'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_cart_lines')),
+    sa.UniqueConstraint('cart_id', 'sku_id', name=op.f('uq_cart_lines_cart_id_sku_id'))
+    )
+    op.create_table('order_events',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('from_status', sa.String(length=20), nullable=True),
+    sa.Column('to_status', sa.String(length=20), nullable=False),
+    sa.Column('actor_kind', sa.String(length=16), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.String(length=200), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_order_events_order_id_orders'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_order_events'))
+    )
+    with op.batch_alter_table('order_events', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_order_events_order_id'), ['order_id'], unique=False)
+
+    op.create_table('order_idempotency_keys',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('owner_key', sa.String(length=60), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('request_hash', sa.String(length=64), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_order_idempotency_keys_order_id_orders'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_order_idempotency_keys')),
+    sa.UniqueConstraint('owner_key', 'key', name=op.f('uq_order_idempotency_keys_owner_key_key'))
+    )
+    op.create_table('order_returns',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=True),
+    sa.Column('reason', sa.String(length=120), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('actor_kind', sa.String(length=16), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_order_returns_order_id_orders')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_order_returns_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_order_returns')),
+    sa.UniqueConstraint('client_id', name=op.f('uq_order_returns_client_id'))
+    )
+    with op.batch_alter_table('order_returns', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_order_returns_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_order_returns_store_id'), ['store_id'], unique=False)
+
+    op.create_table('order_shipments',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('picker_id', sa.Integer(), nullable=True),
+    sa.Column('tracking_no', sa.String(length=40), nullable=True),
+    sa.Column('delivery_fee', sa.Integer(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('started_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('packed_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('handed_over_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_order_shipments_order_id_orders'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_order_shipments_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_order_shipments'))
+    )
+    with op.batch_alter_table('order_shipments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_order_shipments_order_id'), ['order_id'], unique=False)
+        batch_op.create_index('ix_order_shipments_store_status', ['store_id', 'status'], unique=False)
+
+    op.create_table('order_tenders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('method', sa.String(length=16), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('tendered', sa.Integer(), nullable=False),
+    sa.Column('change', sa.Integer(), nullable=False),
+    sa.Column('payment_id', sa.String(length=64), nullable=True),
+    sa.Column('reference', sa.String(length=64), nullable=True),
+    sa.Column('refunded_amount', sa.Integer(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_order_tenders_amount_positive')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_order_tenders_order_id_orders'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_order_tenders'))
+    )
+    with op.batch_alter_table('order_tenders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_order_tenders_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_order_tenders_payment_id'), ['payment_id'], unique=False)
+
+    op.create_table('payment_refunds',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('no', sa.String(length=32), nullable=False),
+    sa.Column('payment_id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=200), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=80), nullable=True),
+    sa.Column('provider_refund_no', sa.String(length=64), nullable=True),
+    sa.Column('requested_by_kind', sa.String(length=16), nullable=False),
+    sa.Column('requested_by_id', sa.Integer(), nullable=True),
+    sa.Column('failure_reason', sa.String(length=200), nullable=True),
+    sa.Column('succeeded_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['payment_id'], ['payments.id'], name=op.f('fk_payment_refunds_payment_id_payments')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_payment_refunds')),
+    sa.UniqueConstraint('idempotency_key', name=op.f('uq_payment_refunds_idempotency_key')),
+    sa.UniqueConstraint('no', name=op.f('uq_payment_refunds_no'))
+    )
+    with op.batch_alter_table('payment_refunds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_payment_refunds_payment_id'), ['payment_id'], unique=False)
+
+    op.create_table('routing_decisions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('strategy', sa.String(length=10), nullable=False),
+    sa.Column('store_ids', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('candidates', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('weights', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_routing_decisions_order_id_orders'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_routing_decisions')),
+    sa.UniqueConstraint('order_id', name=op.f('uq_routing_decisions_order_id'))
+    )
+    op.create_table('stock_alerts',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('batch_id', sa.Integer(), nullable=True),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('detail', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('closed_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('closed_by', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['batch_id'], ['stock_batches.id'], name=op.f('fk_stock_alerts_batch_id_stock_batches')),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_stock_alerts_sku_id_skus')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_stock_alerts_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stock_alerts'))
+    )
+    with op.batch_alter_table('stock_alerts', schema=None) as batch_op:
+        batch_op.create_index('ix_stock_alerts_open', ['store_id', 'status', 'kind'], unique=False)
+
+    op.create_table('stock_movements',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('on_hand_delta', sa.Integer(), nullable=False),
+    sa.Column('reserved_delta', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('batch_id', sa.Integer(), nullable=True),
+    sa.Column('ref_type', sa.String(length=30), nullable=True),
+    sa.Column('ref_id', sa.String(length=64), nullable=True),
+    sa.Column('actor_kind', sa.String(length=16), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('note', sa.String(length=200), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['batch_id'], ['stock_batches.id'], name=op.f('fk_stock_movements_batch_id_stock_batches')),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_stock_movements_sku_id_skus')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_stock_movements_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_stock_movements'))
+    )
+    with op.batch_alter_table('stock_movements', schema=None) as batch_op:
+        batch_op.create_index('ix_stock_movements_ref', ['ref_type', 'ref_id'], unique=False)
+        batch_op.create_index('ix_stock_movements_store_sku', ['store_id', 'sku_id', 'id'], unique=False)
+
+    op.create_table('order_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('shipment_id', sa.Integer(), nullable=True),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('sku_code', sa.String(length=40), nullable=False),
+    sa.Column('name_zh', sa.String(length=160), nullable=False),
+    sa.Column('name_en', sa.String(length=160), nullable=False),
+    sa.Column('specs', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('base_price', sa.Integer(), nullable=False),
+    sa.Column('unit_price', sa.Integer(), nullable=False),
+    sa.Column('price_reason', sa.String(length=20), nullable=False),
+    sa.Column('discounts', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('discount_total', sa.Integer(), nullable=False),
+    sa.Column('line_total', sa.Integer(), nullable=False),
+    sa.Column('picked_qty', sa.Integer(), nullable=False),
+    sa.Column('short_qty', sa.Integer(), nullable=False),
+    sa.Column('short_reason', sa.String(length=120), nullable=True),
+    sa.Column('substitute_for_id', sa.Integer(), nullable=True),
+    sa.Column('substitution', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('returned_qty', sa.Integer(), nullable=False),
+    sa.Column('refunded_amount', sa.Integer(), nullable=False),
+    sa.CheckConstraint('picked_qty + short_qty <= quantity', name=op.f('ck_order_lines_picked_within_quantity')),
+    sa.CheckConstraint('quantity > 0', name=op.f('ck_order_lines_quantity_positive')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_order_lines_order_id_orders'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['shipment_id'], ['order_shipments.id'], name=op.f('fk_order_lines_shipment_id_order_shipments')),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_order_lines_sku_id_skus')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_order_lines_store_id_stores')),
+    sa.ForeignKeyConstraint(['substitute_for_id'], ['order_lines.id'], name=op.f('fk_order_lines_substitute_for_id_order_lines')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_order_lines'))
+    )
+    with op.batch_alter_table('order_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_order_lines_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_order_lines_shipment_id'), ['shipment_id'], unique=False)
+
+    op.create_table('order_refunds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('tender_id', sa.Integer(), nullable=True),
+    sa.Column('return_id', sa.Integer(), nullable=True),
+    sa.Column('method', sa.String(length=16), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=60), nullable=False),
+    sa.Column('provider_refund_id', sa.String(length=64), nullable=True),
+    sa.Column('store_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_order_refunds_order_id_orders'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['return_id'], ['order_returns.id'], name=op.f('fk_order_refunds_return_id_order_returns')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_order_refunds_store_id_stores')),
+    sa.ForeignKeyConstraint(['tender_id'], ['order_tenders.id'], name=op.f('fk_order_refunds_tender_id_order_tenders')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_order_refunds'))
+    )
+    with op.batch_alter_table('order_refunds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_order_refunds_order_id'), ['order_id'], unique=False)
+
+    op.create_table('order_return_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('return_id', sa.Integer(), nullable=False),
+    sa.Column('order_line_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['order_line_id'], ['order_lines.id'], name=op.f('fk_order_return_lines_order_line_id_order_lines')),
+    sa.ForeignKeyConstraint(['return_id'], ['order_returns.id'], name=op.f('fk_order_return_lines_return_id_order_returns'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_order_return_lines_sku_id_skus')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_order_return_lines'))
+    )
+    with op.batch_alter_table('order_return_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_order_return_lines_return_id'), ['return_id'], unique=False)
+
+
+
+def downgrade() -> None:
+    with op.batch_alter_table('order_return_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_order_return_lines_return_id'))
+
+    op.drop_table('order_return_lines')
+    with op.batch_alter_table('order_refunds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_order_refunds_order_id'))
+
+    op.drop_table('order_refunds')
+    with op.batch_alter_table('order_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_order_lines_shipment_id'))
+        batch_op.drop_index(batch_op.f('ix_order_lines_order_id'))
+
+    op.drop_table('order_lines')
+    with op.batch_alter_table('stock_movements', schema=None) as batch_op:
+        batch_op.drop_index('ix_stock_movements_store_sku')
+        batch_op.drop_index('ix_stock_movements_ref')
+
+    op.drop_table('stock_movements')
+    with op.batch_alter_table('stock_alerts', schema=None) as batch_op:
+        batch_op.drop_index('ix_stock_alerts_open')
+
+    op.drop_table('stock_alerts')
+    op.drop_table('routing_decisions')
+    with op.batch_alter_table('payment_refunds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payment_refunds_payment_id'))
+
+    op.drop_table('payment_refunds')
+    with op.batch_alter_table('order_tenders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_order_tenders_payment_id'))
+        batch_op.drop_index(batch_op.f('ix_order_tenders_order_id'))
+
+    op.drop_table('order_tenders')
+    with op.batch_alter_table('order_shipments', schema=None) as batch_op:
+        batch_op.drop_index('ix_order_shipments_store_status')
+        batch_op.drop_index(batch_op.f('ix_order_shipments_order_id'))
+
+    op.drop_table('order_shipments')
+    with op.batch_alter_table('order_returns', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_order_returns_store_id'))
+        batch_op.drop_index(batch_op.f('ix_order_returns_order_id'))
+
+    op.drop_table('order_returns')
+    op.drop_table('order_idempotency_keys')
+    with op.batch_alter_table('order_events', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_order_events_order_id'))
+
+    op.drop_table('order_events')
+    op.drop_table('cart_lines')
+    with op.batch_alter_table('stored_value_entries', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stored_value_entries_member_id'))
+
+    op.drop_table('stored_value_entries')
+    with op.batch_alter_table('stocktake_scans', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stocktake_scans_stocktake_id'))
+
+    op.drop_table('stocktake_scans')
+    op.drop_table('stocktake_lines')
+    with op.batch_alter_table('stock_transfer_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stock_transfer_lines_transfer_id'))
+
+    op.drop_table('stock_transfer_lines')
+    with op.batch_alter_table('stock_reservations', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stock_reservations_store_id'))
+        batch_op.drop_index('ix_stock_reservations_ref')
+        batch_op.drop_index('ix_stock_reservations_due')
+
+    op.drop_table('stock_reservations')
+    with op.batch_alter_table('stock_document_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stock_document_lines_document_id'))
+
+    op.drop_table('stock_document_lines')
+    with op.batch_alter_table('stock_batches', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stock_batches_sku_id'))
+        batch_op.drop_index('ix_stock_batches_expiry')
+
+    op.drop_table('stock_batches')
+    with op.batch_alter_table('stock', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stock_sku_id'))
+
+    op.drop_table('stock')
+    with op.batch_alter_table('price_list_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_price_list_items_sku_id'))
+
+    op.drop_table('price_list_items')
+    with op.batch_alter_table('points_entries', schema=None) as batch_op:
+        batch_op.drop_index('ix_points_entries_lots')
+
+    op.drop_table('points_entries')
+    with op.batch_alter_table('payments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_payments_store_id'))
+        batch_op.drop_index('ix_payments_ref')
+        batch_op.drop_index(batch_op.f('ix_payments_provider_trade_no'))
+        batch_op.drop_index(batch_op.f('ix_payments_payer_member_id'))
+
+    op.drop_table('payments')
+    with op.batch_alter_table('orders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_orders_store_id'))
+        batch_op.drop_index('ix_orders_status_due')
+        batch_op.drop_index(batch_op.f('ix_orders_status'))
+        batch_op.drop_index('ix_orders_member')
+
+    op.drop_table('orders')
+    op.drop_table('member_wallets')
+    with op.batch_alter_table('member_spend', schema=None) as batch_op:
+        batch_op.drop_index('ix_member_spend_member_at')
+
+    op.drop_table('member_spend')
+    with op.batch_alter_table('carts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_carts_member_id'))
+
+    op.drop_table('carts')
+    with op.batch_alter_table('barcodes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_barcodes_sku_id'))
+
+    op.drop_table('barcodes')
+    with op.batch_alter_table('stocktakes', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stocktakes_store_id'))
+        batch_op.drop_index(batch_op.f('ix_stocktakes_status'))
+
+    op.drop_table('stocktakes')
+    with op.batch_alter_table('stock_transfers', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stock_transfers_to_store_id'))
+        batch_op.drop_index(batch_op.f('ix_stock_transfers_status'))
+        batch_op.drop_index(batch_op.f('ix_stock_transfers_from_store_id'))
+
+    op.drop_table('stock_transfers')
+    with op.batch_alter_table('stock_documents', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stock_documents_store_id'))
+        batch_op.drop_index(batch_op.f('ix_stock_documents_status'))
+
+    op.drop_table('stock_documents')
+    op.drop_table('staff_stores')
+    with op.batch_alter_table('skus', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_skus_product_id'))
+
+    op.drop_table('skus')
+    with op.batch_alter_table('search_terms', schema=None) as batch_op:
+        batch_op.drop_index('ix_search_terms_product_id')
+
+    op.drop_table('search_terms')
+    with op.batch_alter_table('product_images', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_product_images_product_id'))
+
+    op.drop_table('product_images')
+    op.drop_table('members')
+    with op.batch_alter_table('devices', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_devices_store_id'))
+
+    op.drop_table('devices')
+    with op.batch_alter_table('stores', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_stores_region_id'))
+        batch_op.drop_index(batch_op.f('ix_stores_merchant_id'))
+        batch_op.drop_index(batch_op.f('ix_stores_city'))
+
+    op.drop_table('stores')
+    op.drop_table('staff_users')
+    with op.batch_alter_table('refresh_tokens', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_refresh_tokens_session_id'))
+
+    op.drop_table('refresh_tokens')
+    with op.batch_alter_table('products', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_products_status'))
+        batch_op.drop_index(batch_op.f('ix_products_sales_count'))
+        batch_op.drop_index(batch_op.f('ix_products_category_id'))
+
+    op.drop_table('products')
+    op.drop_table('expiry_windows')
+    op.drop_table('topup_bonuses')
+    op.drop_table('tier_rules')
+    op.drop_table('sandbox_transactions')
+    with op.batch_alter_table('sandbox_refunds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_sandbox_refunds_trade_no'))
+
+    op.drop_table('sandbox_refunds')
+    with op.batch_alter_table('sandbox_notifications', schema=None) as batch_op:
+        batch_op.drop_index('ix_sandbox_notifications_due')
+
+    op.drop_table('sandbox_notifications')
+    op.drop_table('routing_config')
+    op.drop_table('return_policy')
+    op.drop_table('regions')
+    with op.batch_alter_table('price_lists', schema=None) as batch_op:
+        batch_op.drop_index('ix_price_lists_scope')
+
+    op.drop_table('price_lists')
+    with op.batch_alter_table('one_time_codes', schema=None) as batch_op:
+        batch_op.drop_index('ix_one_time_codes_phone_created')
+
+    op.drop_table('one_time_codes')
+    op.drop_table('merchants')
+    op.drop_table('login_throttles')
+    with op.batch_alter_table('job_runs', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_job_runs_name'))
+
+    op.drop_table('job_runs')
+    with op.batch_alter_table('events', schema=None) as batch_op:
+        batch_op.drop_index('ix_events_topic_id')
+
+    op.drop_table('events')
+    with op.batch_alter_table('categories', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_categories_parent_id'))
+
+    op.drop_table('categories')
+    op.drop_table('auth_sessions')
+    with op.batch_alter_table('audit_log', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_audit_log_store_id'))
+        batch_op.drop_index('ix_audit_log_entity')
+
+    op.drop_table('audit_log')
