@@ -1,0 +1,1 @@
+"""The self-service kiosk (Kivy): screens in kiosk.kv, flows in viewmodels.py."""
