@@ -11,11 +11,12 @@ from collections.abc import Sequence
 Fen = int
 
 
-def yuan(fen: Fen) -> str:
-    """Format fen as a yuan string, e.g. 1999 -> '19.99'."""
+def yuan(fen: Fen, grouped: bool = False) -> str:
+    """Format fen as a yuan string, e.g. 1999 -> '19.99' (grouped: 123456789 -> '1,234,567.89')."""
     sign = "-" if fen < 0 else ""
     fen = abs(fen)
-    return f"{sign}{fen // 100}.{fen % 100:02d}"
+    whole = f"{fen // 100:,}" if grouped else str(fen // 100)
+    return f"{sign}{whole}.{fen % 100:02d}"
 
 
 def percent_of(amount: Fen, basis_points: int) -> Fen:

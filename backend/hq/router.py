@@ -31,7 +31,8 @@ from backend.hq.session import (
 )
 
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-TEMPLATES.env.filters["yuan"] = yuan
+TEMPLATES.env.filters["yuan"] = lambda fen: yuan(fen, grouped=True)
+TEMPLATES.env.filters["count"] = lambda n: f"{n:,}"
 router = APIRouter(prefix="/hq", include_in_schema=False)
 HQUser = Annotated[Principal, Depends(hq_principal)]
 

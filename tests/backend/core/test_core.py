@@ -51,6 +51,7 @@ def test_models_and_migrations_agree(test_db):
 
 def test_money_rounding_rules():
     assert yuan(1999) == "19.99" and yuan(-5) == "-0.05"
+    assert yuan(123456789, grouped=True) == "1,234,567.89"
     assert percent_of(999, 5000) == 500  # 4.995 yuan rounds half up to 5.00
     assert percent_of(1, 5000) == 1 and percent_of(1, 4999) == 0
     assert allocate(100, [1, 1, 1]) == [34, 33, 33]

@@ -55,6 +55,6 @@ async def test_hq_sign_in_and_dashboard_in_chromium(live_server, session, test_d
             return kpis
 
     seen = await asyncio.to_thread(browse)
-    assert seen["stores"] == "4" and seen["units"] == str(20 + 40 + 60 + 80) and seen["low_lines"] == "1"
+    assert seen["stores"] == "4" and seen["units"] == f"{20 + 40 + 60 + 80:,}" and seen["low_lines"] == "1"
     assert seen["csv"] == "stores.csv" and seen["fonts"] == "True"
     assert shot.exists()
