@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import time
 import uuid
@@ -16,10 +17,15 @@ from backend.auth.sms import make_provider
 from backend.core import logging as omo_logging
 from backend.core.db import Database
 from backend.core.errors import PayloadTooLarge, ServiceUnavailable, install_error_handlers
+from backend.core.jobs import Scheduler
 from backend.core.migrations import current_and_head
+from backend.core.ratelimit import RateLimiter
 from backend.core.settings import Settings, get_settings
-from backend.realtime import start_realtime, stop_realtime
+from backend.hq.router import install as install_hq
+from backend.jobs import JOBS, background_loops
+from backend.realtime.runtime import start_realtime, stop_realtime
 from backend.routers import ROUTERS
+from backend.web import mount_web_apps
 
 log = logging.getLogger("omo.http")
 API_PREFIX = "/api/v1"
@@ -39,8 +45,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         await start_realtime(app)
+        scheduler = Scheduler(app.state.db, settings, JOBS) if settings.jobs_enabled else None
+        if scheduler:
+            scheduler.start()
+        loops = background_loops(app.state.db, settings) if settings.jobs_enabled else []
         yield
+        for task in loops:
+            task.cancel()
+        await asyncio.gather(*loops, return_exceptions=True)
+        if scheduler:
+            await scheduler.stop()
         await stop_realtime(app)
+        await app.state.rate_limiter.close()
         await app.state.db.dispose()
 
     app = FastAPI(
@@ -53,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.db = Database(settings.database_url, pool_size=settings.db_pool_size, echo=settings.db_echo)
     app.state.sms = make_provider(settings.sms_provider)
+    app.state.rate_limiter = RateLimiter(settings.redis_url)
     install_error_handlers(app)
 
     @app.middleware("http")
@@ -81,6 +98,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)
+    install_hq(app)
 
     @app.get("/healthz", tags=["core"], include_in_schema=True)
     async def healthz() -> dict[str, str]:
@@ -105,4 +123,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         return {"status": "ready", "database": "sqlite" if db.is_sqlite else "postgresql", "migration": head}
 
+    mount_web_apps(app)
     return app

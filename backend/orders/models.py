@@ -323,3 +323,24 @@ class RoutingDecision(Base):
     candidates: Mapped[list[Any]]
     weights: Mapped[dict[str, Any]]
     created_at: Mapped[created_at]
+
+
+class KioskCheckout(Base):
+    """A kiosk basket waiting for the shopper to pay by QR: priced once, turned into a sale by the
+    payment's paid handler, so a paid sale exists even if the kiosk dies the moment after."""
+
+    __tablename__ = "kiosk_checkouts"
+
+    id: Mapped[intpk]
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
+    # [[sku_id, quantity], ...]
+    lines: Mapped[list[Any]]
+    total: Mapped[int] = mapped_column(Integer)
+    # awaiting_payment | paid
+    status: Mapped[str] = mapped_column(String(20), default="awaiting_payment")
+    order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))
+    priced_at: Mapped[datetime]
+    created_at: Mapped[created_at]

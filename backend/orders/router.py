@@ -12,7 +12,7 @@ from backend.core import audit
 from backend.core.db import DbSession
 from backend.core.errors import Conflict, Forbidden
 from backend.core.time import utcnow
-from backend.orders import access, checkout, payment, picking
+from backend.orders import access, checkout, kiosk, payment, picking
 from backend.orders import cart as carts
 from backend.orders import repository as repo
 from backend.orders.errors import IdempotencyKeyRequired, OrderNotFound
@@ -41,6 +41,7 @@ router = APIRouter(tags=["orders"])
 router.include_router(store_router)
 access.register_topic_checker()
 payment.register_handlers()
+kiosk.register_handlers()
 
 SessionId = Annotated[str | None, Query(pattern=r"^[A-Za-z0-9_-]{8,64}$")]
 IdemKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=80)]

@@ -18,10 +18,12 @@ from backend.auth.principal import Principal
 from backend.core import audit
 from backend.core.db import DbSession
 from backend.core.errors import Forbidden
-from backend.orders import access, picking, pickup, pos, returns
+from backend.orders import access, kiosk, picking, pickup, pos, returns
 from backend.orders import repository as repo
 from backend.orders.errors import OrderNotFound
 from backend.orders.schemas import (
+    KioskCheckout,
+    KioskCheckoutCreate,
     OfflineBatch,
     OfflineResult,
     Order,
@@ -179,6 +181,14 @@ async def pos_sale(
         response.status_code = status.HTTP_200_OK
         response.headers["Idempotent-Replayed"] = "true"
     return await access.to_schema(session, order)
+
+
+@router.post("/pos/kiosk-checkouts", response_model=KioskCheckout, status_code=status.HTTP_201_CREATED)
+async def open_kiosk_checkout(
+    body: KioskCheckoutCreate, principal: StoreActor, session: DbSession
+) -> KioskCheckout:
+    """Price a kiosk basket for QR payment; once paid, the sale is recorded with the payment."""
+    return KioskCheckout.model_validate(await kiosk.open_checkout(session, principal, body))
 
 
 @router.post("/pos/offline-sales", response_model=list[OfflineResult])

@@ -476,3 +476,27 @@ class RoutingDecisionOut(Schema):
     candidates: list[dict[str, Any]]
     weights: dict[str, Any]
     created_at: datetime
+
+
+class KioskCheckoutCreate(Schema):
+    client_id: ClientId
+    lines: list[PosLineIn] = Field(default_factory=list, max_length=200)
+    cart_session_id: ClientId | None = None
+    member_id: int | None = Field(default=None, ge=1)
+
+    @model_validator(mode="after")
+    def _lines(self) -> KioskCheckoutCreate:
+        if not self.lines and self.cart_session_id is None:
+            raise ValueError("a checkout needs lines or a cart session")
+        return self
+
+
+class KioskCheckout(Schema):
+    client_id: str
+    store_id: int
+    member_id: int | None
+    lines: list[list[int]]
+    total: int
+    status: str
+    order_id: int | None
+    created_at: datetime

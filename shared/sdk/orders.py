@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from backend.orders.schemas import (
+    KioskCheckout,
     OfflineResult,
     Order,
     OrderEventOut,
@@ -261,6 +262,23 @@ class OrdersAPI(Resource):
             "created_at": _when(created_at),
         }
         return self._call(Call("POST", "/pos/sales", json=body, model=Order))
+
+    def open_kiosk_checkout(
+        self,
+        client_id: str,
+        *,
+        cart_session_id: str | None = None,
+        lines: Sequence[tuple[int, int]] | Sequence[dict[str, Any]] = (),
+        member_id: int | None = None,
+    ) -> KioskCheckout:
+        """Price a kiosk basket for QR payment (then ``payments.create("kiosk_sale", client_id)``)."""
+        body = {
+            "client_id": client_id,
+            "cart_session_id": cart_session_id,
+            "lines": _lines(lines),
+            "member_id": member_id,
+        }
+        return self._call(Call("POST", "/pos/kiosk-checkouts", json=body, model=KioskCheckout))
 
     def upload_offline(self, sales: Sequence[dict[str, Any]]) -> list[OfflineResult]:
         """Sales made offline, each a dict with its own ``client_id`` and ``created_at``."""

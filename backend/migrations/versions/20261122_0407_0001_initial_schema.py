@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 03:20:23.240637
+Create Date: 2026-11-22 04:07:46.987934
 """
 
 from collections.abc import Sequence
@@ -812,6 +812,25 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cart_lines')),
     sa.UniqueConstraint('cart_id', 'sku_id', name=op.f('uq_cart_lines_cart_id_sku_id'))
     )
+    op.create_table('kiosk_checkouts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('device_id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('lines', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=True),
+    sa.Column('priced_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['device_id'], ['devices.id'], name=op.f('fk_kiosk_checkouts_device_id_devices')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_kiosk_checkouts_member_id_members')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_kiosk_checkouts_order_id_orders')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_kiosk_checkouts_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_kiosk_checkouts')),
+    sa.UniqueConstraint('client_id', name=op.f('uq_kiosk_checkouts_client_id'))
+    )
     op.create_table('order_events',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -1097,6 +1116,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_order_events_order_id'))
 
     op.drop_table('order_events')
+    op.drop_table('kiosk_checkouts')
     op.drop_table('cart_lines')
     with op.batch_alter_table('stored_value_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_stored_value_entries_member_id'))

@@ -1,0 +1,1 @@
+"""The look and the building blocks shared by the Flet apps (shopper and staff)."""
