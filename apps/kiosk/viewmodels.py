@@ -298,6 +298,8 @@ class PaymentFlow:
         client_id = client_id or sdk.idempotency_key()
         self.state = PaymentState(status="waiting", amount=cart.total, client_id=client_id)
         try:
+            member = vm.member.member.id if vm.member.member else None
+            vm.client.orders.open_kiosk_checkout(client_id, cart_session_id=vm.session_id, member_id=member)
             payment = vm.client.payments.create(KIOSK_SALE_REF, client_id, "sandbox", key=client_id)
         except sdk.NetworkError:
             vm.went_offline()
@@ -305,7 +307,7 @@ class PaymentFlow:
             vm.changed("pay")
             return self.state
         except sdk.RetailError as exc:
-            # The backend has no payable reference for kiosk sales (or refuses this one).
+            # A backend without kiosk QR checkout (or one that refuses this basket).
             status = "unavailable" if exc.code == "unknown_payment_ref_type" else "failed"
             message = vm.t("pay.unavailable") if status == "unavailable" else error_text(vm, exc)
             self.state = PaymentState(status=status, amount=cart.total, client_id=client_id, message=message)

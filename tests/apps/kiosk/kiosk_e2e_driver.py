@@ -178,6 +178,8 @@ def main(spec_path: str) -> int:
                     press("receipt", "print_button")
                     wait(lambda: vm.receipt.printed_to is not None, "printed")
                     result["printed"] = str(vm.receipt.printed_to)
+                    result["receipt_qr"] = vm.receipt.receipt.qr
+                    result["order_number"] = vm.receipt.receipt.number
                     shot(f"{prefix}-05-receipt")
                 else:
                     # No payable kiosk sale in the backend yet: record the sale as the step after a

@@ -82,8 +82,8 @@ async def test_kiosk_window_scan_member_pay_price_pickup(session, client, app, l
 
     assert first["steps"] == [f"scanned {barcode}" for _, barcode in world.items]
     assert "*" in first["member"]
-    # Kiosk sales are not yet a payable reference for the sandbox gateway: the kiosk says so.
-    assert first["payment"] == "unavailable", first
+    # The kiosk shows the sandbox QR; the test confirms it as the shopper's phone would.
+    assert first["payment"] == "waiting", first
     printed = parse(Path(first["printed"]).read_bytes())
     assert printed.qr == [first["receipt_qr"]] and printed.cuts == 1
     assert first["order_number"] in printed.text() and "王" not in printed.text()

@@ -7,6 +7,7 @@ import json
 import os
 import stat
 
+import httpx
 import pytest
 
 from apps.kiosk.receipt import parse, render_text
@@ -111,9 +112,8 @@ async def test_member_identified_by_their_qr(world: World, tmp_path, client) -> 
     await asyncio.to_thread(work)
 
 
-async def test_qr_payment_needs_a_payable_kiosk_sale(world: World, tmp_path) -> None:
-    """The sandbox gateway takes payments only for references a domain declares payable; kiosk sales
-    are not one yet, so the kiosk says so instead of taking the shopper's money."""
+async def test_qr_payment_records_the_sale_when_the_phone_pays(world: World, tmp_path) -> None:
+    """The kiosk shows a sandbox QR; the shopper's phone confirms; the paid payment records the sale."""
     (_milk, milk_code), *_ = world.items
 
     def work() -> None:
@@ -123,9 +123,14 @@ async def test_qr_payment_needs_a_payable_kiosk_sale(world: World, tmp_path) -> 
         vm.go("checkout")
         vm.handle_code(milk_code)
         state = vm.payment.start()
-        assert state.status == "unavailable", state
-        assert state.message == "本机暂不支持扫码收款，请到人工收银台结账"
-        assert state.client_id and state.amount == 650
+        assert state.status == "waiting" and state.qr_text and state.amount == 650, state
+        assert vm.payment.poll().status == "waiting"
+        path = state.payment.pay_url.split("/api/v1", 1)[1]
+        httpx.post(f"{world.config.base_url}/api/v1{path}/confirm", timeout=10).raise_for_status()
+        done = vm.payment.poll()
+        assert done.status == "done" and done.order is not None, done
+        assert done.order.channel == "kiosk" and done.order.total == 650
+        assert done.order.client_id == state.client_id and vm.screen == "receipt"
 
     await asyncio.to_thread(work)
 
