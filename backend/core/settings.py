@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     # 单用途预付卡: a named card holds at most 5,000 yuan.
     stored_value_max_balance: int = 500_000
     points_valid_days: int = 365
+    # No arrival pushes in the store's local quiet hours.
+    arrival_quiet_start: str = "22:00"
+    arrival_quiet_end: str = "08:00"
     unpaid_order_minutes: int = 30
     public_base_url: str = "http://127.0.0.1:8000"
     # Run scheduled jobs (reservation sweeper, unpaid-order cancel, points expiry...) in this process.

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Boolean, Float, ForeignKey, Integer, String
+from sqlalchemy import Boolean, Date, Float, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.db import Base, created_at, intpk, updated_at
@@ -47,3 +48,42 @@ class Store(Base):
     delivery_fee_per_km: Mapped[int] = mapped_column(Integer, default=100)
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
+
+
+class StoreBeacon(Base):
+    """A BLE beacon bound to a store and zone by staff (iBeacon uuid/major/minor or Eddystone
+    namespace/instance); ``identity`` is the normalised key the shopper app matches sightings by."""
+
+    __tablename__ = "store_beacons"
+
+    id: Mapped[intpk]
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    zone: Mapped[str] = mapped_column(String(40))
+    kind: Mapped[str] = mapped_column(String(12))
+    identity: Mapped[str] = mapped_column(String(120), unique=True)
+    uuid: Mapped[str | None] = mapped_column(String(36))
+    major: Mapped[int | None] = mapped_column(Integer)
+    minor: Mapped[int | None] = mapped_column(Integer)
+    namespace: Mapped[str | None] = mapped_column(String(20))
+    instance: Mapped[str | None] = mapped_column(String(12))
+    measured_power: Mapped[int | None] = mapped_column(Integer)
+    label: Mapped[str] = mapped_column(String(60), default="")
+    verified_at: Mapped[datetime | None]
+    verified_distance_m: Mapped[float | None] = mapped_column(Float)
+    created_at: Mapped[created_at]
+
+
+class MemberArrival(Base):
+    """A member's first welcomed arrival at a store on a local day (at most one push per store per day)."""
+
+    __tablename__ = "member_arrivals"
+    __table_args__ = (UniqueConstraint("member_id", "store_id", "local_date"),)
+
+    id: Mapped[intpk]
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    zone: Mapped[str] = mapped_column(String(40))
+    local_date: Mapped[date] = mapped_column(Date)
+    message: Mapped[str] = mapped_column(String(200))
+    reward: Mapped[dict[str, Any] | None]
+    created_at: Mapped[created_at]

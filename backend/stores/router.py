@@ -3,14 +3,29 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
+from sqlalchemy import select
 
-from backend.auth.deps import CurrentHQ, CurrentStaff
+from backend.auth.deps import AppSettings, CurrentHQ, CurrentMember, CurrentStaff
 from backend.auth.principal import StaffRole
 from backend.core.db import DbSession
 from backend.core.errors import ValidationFailed
+from backend.stores import beacons, service
 from backend.stores import repository as repo
-from backend.stores import service
-from backend.stores.schemas import NearbyStore, Region, RegionCreate, Store, StoreCreate, StoreUpdate
+from backend.stores.models import StoreBeacon
+from backend.stores.schemas import (
+    ArrivalCreate,
+    ArrivalDecision,
+    Beacon,
+    BeaconCreate,
+    BeaconVerified,
+    BeaconVerify,
+    NearbyStore,
+    Region,
+    RegionCreate,
+    Store,
+    StoreCreate,
+    StoreUpdate,
+)
 
 router = APIRouter(tags=["stores"])
 
@@ -82,3 +97,56 @@ async def update_store(
     if not body.model_dump(exclude_unset=True):
         raise ValidationFailed("Nothing to change.")
     return service.to_schema(await service.update_store(session, principal, store_id, body))
+
+
+@router.get("/beacons", response_model=list[Beacon])
+async def all_beacons(session: DbSession) -> list[Beacon]:
+    """Every paired beacon: the shopper app matches what it sees against these."""
+    rows = await session.scalars(select(StoreBeacon).order_by(StoreBeacon.id))
+    return [Beacon.model_validate(b) for b in rows]
+
+
+@router.post("/stores/{store_id}/beacons", response_model=Beacon, status_code=status.HTTP_201_CREATED)
+async def pair_beacon(
+    store_id: int, body: BeaconCreate, principal: CurrentStaff, session: DbSession
+) -> Beacon:
+    """Bind a beacon to this store and a zone (store staff)."""
+    await service.get_store(session, store_id)
+    return Beacon.model_validate(await beacons.pair(session, principal, store_id, body))
+
+
+@router.get("/stores/{store_id}/beacons", response_model=list[Beacon])
+async def store_beacons(store_id: int, principal: CurrentStaff, session: DbSession) -> list[Beacon]:
+    """The beacons paired with this store."""
+    principal.require_store(store_id)
+    rows = await session.scalars(
+        select(StoreBeacon).where(StoreBeacon.store_id == store_id).order_by(StoreBeacon.id)
+    )
+    return [Beacon.model_validate(b) for b in rows]
+
+
+@router.post("/stores/{store_id}/beacons/{beacon_id}/verify", response_model=BeaconVerified)
+async def verify_beacon(
+    store_id: int, beacon_id: int, body: BeaconVerify, principal: CurrentStaff, session: DbSession
+) -> BeaconVerified:
+    """Check a paired beacon by the signal heard standing next to it."""
+    beacon, median, distance, ok = await beacons.verify(
+        session, principal, store_id, beacon_id, body.rssi, body.max_distance_m
+    )
+    return BeaconVerified(
+        beacon=Beacon.model_validate(beacon), median_rssi=median, distance_m=round(distance, 2), ok=ok
+    )
+
+
+@router.delete("/stores/{store_id}/beacons/{beacon_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def unpair_beacon(store_id: int, beacon_id: int, principal: CurrentStaff, session: DbSession) -> None:
+    """Unbind a beacon from the store."""
+    await beacons.unpair(session, principal, store_id, beacon_id)
+
+
+@router.post("/stores/{store_id}/arrivals", response_model=ArrivalDecision)
+async def arrive(
+    store_id: int, body: ArrivalCreate, principal: CurrentMember, session: DbSession, settings: AppSettings
+) -> ArrivalDecision:
+    """The shopper app saw this store's beacon: welcome the member (once a day, with consent)."""
+    return await beacons.arrive(session, settings, principal, store_id, body.zone)

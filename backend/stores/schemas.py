@@ -1,6 +1,7 @@
 from __future__ import annotations
 
-from typing import Annotated
+from datetime import datetime
+from typing import Annotated, Any
 
 from pydantic import Field, StringConstraints, field_validator
 
@@ -97,3 +98,66 @@ class NearbyStore(Store):
     delivers_here: bool
     # Available units per requested SKU id at this store.
     available: dict[int, int] = Field(default_factory=dict)
+
+
+class BeaconCreate(Schema):
+    zone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)]
+    uuid: (
+        Annotated[
+            str,
+            StringConstraints(
+                pattern=r"^[0-9a-fA-F]{8}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{4}-?[0-9a-fA-F]{12}$"
+            ),
+        ]
+        | None
+    ) = None
+    major: int | None = Field(default=None, ge=0, le=65535)
+    minor: int | None = Field(default=None, ge=0, le=65535)
+    namespace: Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{20}$")] | None = None
+    instance: Annotated[str, StringConstraints(pattern=r"^[0-9a-fA-F]{12}$")] | None = None
+    measured_power: int | None = Field(default=None, ge=-120, le=20, description="RSSI at 1 m, dBm")
+    label: Annotated[str, StringConstraints(max_length=60)] = ""
+
+
+class Beacon(Schema):
+    id: int
+    store_id: int
+    zone: str
+    kind: str
+    identity: str
+    uuid: str | None
+    major: int | None
+    minor: int | None
+    namespace: str | None
+    instance: str | None
+    measured_power: int | None
+    label: str
+    verified_at: datetime | None
+    verified_distance_m: float | None
+
+
+class BeaconVerify(Schema):
+    rssi: list[float] = Field(
+        min_length=3, max_length=500, description="RSSI samples in dBm from the pairing tablet"
+    )
+    max_distance_m: float = Field(default=5.0, gt=0, le=100)
+
+
+class BeaconVerified(Schema):
+    beacon: Beacon
+    median_rssi: float
+    distance_m: float
+    ok: bool
+
+
+class ArrivalCreate(Schema):
+    zone: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] = "entrance"
+    beacon_id: int | None = None
+
+
+class ArrivalDecision(Schema):
+    pushed: bool
+    reason: str
+    message_zh: str | None = None
+    message_en: str | None = None
+    reward: dict[str, Any] | None = None

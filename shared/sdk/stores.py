@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from backend.stores.schemas import NearbyStore, Region, Store
+from backend.stores.schemas import ArrivalDecision, Beacon, BeaconVerified, NearbyStore, Region, Store
 from shared.sdk.base import Call, Resource
 
 
@@ -54,3 +54,31 @@ class StoresAPI(Resource):
 
     def update(self, store_id: int, **fields: Any) -> Store:
         return self._call(Call("PATCH", f"/stores/{store_id}", json=fields, model=Store))
+
+    def beacons(self) -> list[Beacon]:
+        """Every paired beacon, for matching what the phone sees."""
+        return self._call(Call("GET", "/beacons", model=list[Beacon], auth=False))
+
+    def store_beacons(self, store_id: int) -> list[Beacon]:
+        return self._call(Call("GET", f"/stores/{store_id}/beacons", model=list[Beacon]))
+
+    def pair_beacon(self, store_id: int, zone: str, **identity: Any) -> Beacon:
+        """Bind a beacon (uuid/major/minor or namespace/instance) to a store and zone."""
+        body = {"zone": zone, **identity}
+        return self._call(Call("POST", f"/stores/{store_id}/beacons", json=body, model=Beacon))
+
+    def verify_beacon(
+        self, store_id: int, beacon_id: int, rssi: list[float], max_distance_m: float = 5.0
+    ) -> BeaconVerified:
+        body = {"rssi": rssi, "max_distance_m": max_distance_m}
+        path = f"/stores/{store_id}/beacons/{beacon_id}/verify"
+        return self._call(Call("POST", path, json=body, model=BeaconVerified))
+
+    def unpair_beacon(self, store_id: int, beacon_id: int) -> None:
+        return self._call(Call("DELETE", f"/stores/{store_id}/beacons/{beacon_id}", expect_empty=True))
+
+    def arrive(self, store_id: int, zone: str = "entrance") -> ArrivalDecision:
+        """Report that the member walked into a store; the answer says whether to show a welcome."""
+        return self._call(
+            Call("POST", f"/stores/{store_id}/arrivals", json={"zone": zone}, model=ArrivalDecision)
+        )

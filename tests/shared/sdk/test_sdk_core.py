@@ -109,3 +109,33 @@ def test_signed_codes_round_trip_and_refuse_forgery(tmp_path):
         verify(key.public_key(), sign(key, "member", {"m": 1}, ttl_seconds=-1))
     with pytest.raises(CodeError, match="expected a member code"):
         verify(key.public_key(), text, "member")
+
+
+async def test_sdk_beacon_pairing_and_arrival(app, session):
+    store = await create_store(session)
+    manager = await create_staff(session, ["store_manager"], [store])
+    await session.commit()
+    app.state.settings.arrival_quiet_start = app.state.settings.arrival_quiet_end = "00:00"
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        sdk.AsyncClient(http=httpx.AsyncClient(transport=transport, base_url="http://t")) as staff,
+        sdk.AsyncClient(http=httpx.AsyncClient(transport=transport, base_url="http://t")) as shopper,
+    ):
+        await staff.auth.staff_login(manager.username, PASSWORD)
+        beacon = await staff.stores.pair_beacon(
+            store.id,
+            "entrance",
+            uuid="E2C56DB5-DFFB-48D2-B060-D0F5A71096E0",
+            major=7,
+            minor=9,
+            measured_power=-59,
+        )
+        checked = await staff.stores.verify_beacon(store.id, beacon.id, [-60, -59, -58])
+        assert checked.ok and [b.id for b in await staff.stores.store_beacons(store.id)] == [beacon.id]
+        assert [b.identity for b in await shopper.stores.beacons()] == [beacon.identity]
+        await shopper.auth.request_code("13700000099")
+        await shopper.auth.verify_code("13700000099", app.state.sms.last_codes["13700000099"])
+        await shopper.members.update_me(marketing_consent=True)
+        assert (await shopper.stores.arrive(store.id)).pushed
+        await staff.stores.unpair_beacon(store.id, beacon.id)
+        assert await shopper.stores.beacons() == []

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 04:07:46.987934
+Create Date: 2026-11-22 04:12:37.616464
 """
 
 from collections.abc import Sequence
@@ -487,6 +487,29 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_stocktakes_status'), ['status'], unique=False)
         batch_op.create_index(batch_op.f('ix_stocktakes_store_id'), ['store_id'], unique=False)
 
+    op.create_table('store_beacons',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('zone', sa.String(length=40), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('identity', sa.String(length=120), nullable=False),
+    sa.Column('uuid', sa.String(length=36), nullable=True),
+    sa.Column('major', sa.Integer(), nullable=True),
+    sa.Column('minor', sa.Integer(), nullable=True),
+    sa.Column('namespace', sa.String(length=20), nullable=True),
+    sa.Column('instance', sa.String(length=12), nullable=True),
+    sa.Column('measured_power', sa.Integer(), nullable=True),
+    sa.Column('label', sa.String(length=60), nullable=False),
+    sa.Column('verified_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('verified_distance_m', sa.Float(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_store_beacons_store_id_stores'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_store_beacons')),
+    sa.UniqueConstraint('identity', name=op.f('uq_store_beacons_identity'))
+    )
+    with op.batch_alter_table('store_beacons', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_store_beacons_store_id'), ['store_id'], unique=False)
+
     op.create_table('barcodes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('sku_id', sa.Integer(), nullable=False),
@@ -515,6 +538,23 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('carts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_carts_member_id'), ['member_id'], unique=False)
+
+    op.create_table('member_arrivals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('zone', sa.String(length=40), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('message', sa.String(length=200), nullable=False),
+    sa.Column('reward', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_member_arrivals_member_id_members'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_member_arrivals_store_id_stores'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_member_arrivals')),
+    sa.UniqueConstraint('member_id', 'store_id', 'local_date', name=op.f('uq_member_arrivals_member_id_store_id_local_date'))
+    )
+    with op.batch_alter_table('member_arrivals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_member_arrivals_store_id'), ['store_id'], unique=False)
 
     op.create_table('member_spend',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -1177,6 +1217,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_member_spend_member_at')
 
     op.drop_table('member_spend')
+    with op.batch_alter_table('member_arrivals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_member_arrivals_store_id'))
+
+    op.drop_table('member_arrivals')
     with op.batch_alter_table('carts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_carts_member_id'))
 
@@ -1185,6 +1229,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_barcodes_sku_id'))
 
     op.drop_table('barcodes')
+    with op.batch_alter_table('store_beacons', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_store_beacons_store_id'))
+
+    op.drop_table('store_beacons')
     with op.batch_alter_table('stocktakes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_stocktakes_store_id'))
         batch_op.drop_index(batch_op.f('ix_stocktakes_status'))
