@@ -21,6 +21,7 @@ from fastapi.responses import JSONResponse, RedirectResponse
 
 log = logging.getLogger("omo.web")
 SHOPPER_PATH = "/app/shopper"
+STAFF_PATH = "/app/staff"
 
 
 def mount_web_apps(app: FastAPI) -> bool:
@@ -32,6 +33,7 @@ def mount_web_apps(app: FastAPI) -> bool:
         return False
 
     from apps.shopper.main import make_main
+    from apps.staff.main import make_main as make_staff_main
     from shared.sdk import AsyncClient
     from shared.ui.theme import ASSETS_DIR
 
@@ -52,6 +54,16 @@ def mount_web_apps(app: FastAPI) -> bool:
     )
     _serve_font_manifest(app, SHOPPER_PATH)
     app.mount(SHOPPER_PATH, shopper)
+    staff = flet_fastapi.app(
+        make_staff_main(in_process_client, fonts_preloaded=True),
+        assets_dir=str(ASSETS_DIR),
+        app_name="OMO 门店助手",
+        app_short_name="OMO 门店",
+        app_description="OMO Retail staff app",
+        no_cdn=True,
+    )
+    _serve_font_manifest(app, STAFF_PATH)
+    app.mount(STAFF_PATH, staff)
     _run_flet_manager_with(app, flet_fastapi.app_manager)
     return True
 
