@@ -7,6 +7,7 @@ import asyncio
 from backend.core.db import Database
 from backend.core.jobs import Job
 from backend.core.settings import Settings
+from backend.core.time import utcnow
 from backend.members.tasks import nightly as members_nightly
 
 
@@ -39,6 +40,15 @@ async def _cancel_unpaid(db: Database, settings: Settings) -> dict[str, int]:
     from backend.orders.tasks import cancel_unpaid_orders
 
     return {"cancelled": await cancel_unpaid_orders(db)}
+
+
+async def _booking_reminders(db: Database, settings: Settings) -> dict[str, int]:
+    from backend.appointments.tasks import send_due_reminders
+
+    async with db.sessionmaker() as session:
+        sent = await send_due_reminders(session, utcnow())
+        await session.commit()
+    return {"sent": sent}
 
 
 JOBS: list[Job] = [
