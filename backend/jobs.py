@@ -51,6 +51,15 @@ async def _booking_reminders(db: Database, settings: Settings) -> dict[str, int]
     return {"sent": sent}
 
 
+async def _expire_coupons(db: Database, settings: Settings) -> dict[str, int]:
+    from backend.marketing.coupons import expire_lapsed
+
+    async with db.sessionmaker() as session:
+        expired = await expire_lapsed(session)
+        await session.commit()
+    return {"expired": expired}
+
+
 JOBS: list[Job] = [
     Job("orders.cancel_unpaid", 30, _cancel_unpaid, "Cancel orders left unpaid, giving their stock back"),
     Job(
@@ -61,6 +70,10 @@ JOBS: list[Job] = [
     ),
     Job("inventory.near_expiry", 3600, _near_expiry, "Raise near-expiry (临期) alerts for batches"),
     Job("members.nightly", 24 * 3600, _members_nightly, "Expire points, recompute tiers as spend ages out"),
+    Job(
+        "appointments.reminders", 60, _booking_reminders, "Remind members of bookings a day and an hour ahead"
+    ),
+    Job("marketing.expire_coupons", 3600, _expire_coupons, "Mark coupons past their validity as expired"),
     Job(
         "payments.reconcile",
         60,

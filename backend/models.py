@@ -1,10 +1,12 @@
 """Every domain's models, imported so that metadata (and Alembic) sees all tables."""
 
+from backend.appointments import models as appointments_models  # noqa: F401
 from backend.auth import models as auth_models  # noqa: F401
 from backend.catalog import models as catalog_models  # noqa: F401
 from backend.core import audit, events, jobs  # noqa: F401
 from backend.franchise import models as franchise_models  # noqa: F401
 from backend.inventory import models as inventory_models  # noqa: F401
+from backend.marketing import models as marketing_models  # noqa: F401
 from backend.members import models as members_models  # noqa: F401
 from backend.orders import models as orders_models  # noqa: F401
 from backend.payments import models as payments_models  # noqa: F401

@@ -2,10 +2,12 @@
 
 from fastapi import APIRouter
 
+from backend.appointments.router import router as appointments_router
 from backend.auth.router import router as auth_router
 from backend.catalog.router import router as catalog_router
 from backend.core.router import router as core_router
 from backend.inventory.router import router as inventory_router
+from backend.marketing.router import router as marketing_router
 from backend.members.router import router as members_router
 from backend.orders.router import router as orders_router
 from backend.payments.router import router as payments_router
@@ -24,4 +26,6 @@ ROUTERS: list[APIRouter] = [
     realtime_router,
     payments_router,
     orders_router,
+    marketing_router,
+    appointments_router,
 ]

@@ -6,10 +6,12 @@ from typing import Any
 
 import httpx
 
+from shared.sdk.appointments import AppointmentsAPI
 from shared.sdk.auth import AuthAPI
 from shared.sdk.base import AsyncBaseClient, BaseClient, Call, Resource, Tokens
 from shared.sdk.catalog import CatalogAPI
 from shared.sdk.inventory import InventoryAPI
+from shared.sdk.marketing import MarketingAPI
 from shared.sdk.members import MembersAPI
 from shared.sdk.orders import OrdersAPI
 from shared.sdk.payments import PaymentsAPI
@@ -34,6 +36,8 @@ class _Domains:
         self.members = MembersAPI(runner)
         self.payments = PaymentsAPI(runner)
         self.orders = OrdersAPI(runner)
+        self.marketing = MarketingAPI(runner)
+        self.appointments = AppointmentsAPI(runner)
         self.core = CoreAPI(runner)
 
 

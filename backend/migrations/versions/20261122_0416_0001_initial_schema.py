@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 04:12:37.616464
+Create Date: 2026-11-22 04:16:15.949985
 """
 
 from collections.abc import Sequence
@@ -61,6 +61,30 @@ def upgrade() -> None:
     with op.batch_alter_table('categories', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_categories_parent_id'), ['parent_id'], unique=False)
 
+    op.create_table('coupon_templates',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name_zh', sa.String(length=120), nullable=False),
+    sa.Column('name_en', sa.String(length=120), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('percent_bp', sa.Integer(), nullable=False),
+    sa.Column('threshold', sa.Integer(), nullable=False),
+    sa.Column('channels', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('store_ids', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('valid_from', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('valid_to', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('valid_days', sa.Integer(), nullable=True),
+    sa.Column('per_member_limit', sa.Integer(), nullable=False),
+    sa.Column('total_quantity', sa.Integer(), nullable=False),
+    sa.Column('issued', sa.Integer(), nullable=False),
+    sa.Column('stackable', sa.Boolean(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('issued >= 0 AND issued <= total_quantity', name=op.f('ck_coupon_templates_issued_in_range')),
+    sa.CheckConstraint('valid_days IS NOT NULL OR valid_to IS NOT NULL', name=op.f('ck_coupon_templates_has_validity')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_coupon_templates'))
+    )
     op.create_table('events',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('topic', sa.String(length=120), nullable=False),
@@ -133,6 +157,30 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('price_lists', schema=None) as batch_op:
         batch_op.create_index('ix_price_lists_scope', ['scope', 'scope_value'], unique=False)
+
+    op.create_table('promotions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name_zh', sa.String(length=120), nullable=False),
+    sa.Column('name_en', sa.String(length=120), nullable=False),
+    sa.Column('type', sa.String(length=20), nullable=False),
+    sa.Column('rule', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('scope', sa.String(length=16), nullable=False),
+    sa.Column('scope_ids', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('channels', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('store_ids', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
+    sa.Column('starts_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('group', sa.String(length=20), nullable=False),
+    sa.Column('exclusive', sa.Boolean(), nullable=False),
+    sa.Column('priority', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_promotions_window_ordered')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_promotions'))
+    )
+    with op.batch_alter_table('promotions', schema=None) as batch_op:
+        batch_op.create_index('ix_promotions_window', ['active', 'starts_at', 'ends_at'], unique=False)
 
     op.create_table('regions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -510,6 +558,20 @@ def upgrade() -> None:
     with op.batch_alter_table('store_beacons', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_store_beacons_store_id'), ['store_id'], unique=False)
 
+    op.create_table('technician_profiles',
+    sa.Column('staff_id', sa.Integer(), nullable=False),
+    sa.Column('home_store_id', sa.Integer(), nullable=False),
+    sa.Column('skills', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['home_store_id'], ['stores.id'], name=op.f('fk_technician_profiles_home_store_id_stores')),
+    sa.ForeignKeyConstraint(['staff_id'], ['staff_users.id'], name=op.f('fk_technician_profiles_staff_id_staff_users'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('staff_id', name=op.f('pk_technician_profiles'))
+    )
+    with op.batch_alter_table('technician_profiles', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_technician_profiles_home_store_id'), ['home_store_id'], unique=False)
+
     op.create_table('barcodes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('sku_id', sa.Integer(), nullable=False),
@@ -538,6 +600,27 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('carts', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_carts_member_id'), ['member_id'], unique=False)
+
+    op.create_table('coupons',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('template_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('claim_no', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('valid_from', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('valid_to', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('used_order_ref', sa.String(length=64), nullable=True),
+    sa.Column('used_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_coupons_member_id_members')),
+    sa.ForeignKeyConstraint(['template_id'], ['coupon_templates.id'], name=op.f('fk_coupons_template_id_coupon_templates')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_coupons')),
+    sa.UniqueConstraint('template_id', 'member_id', 'claim_no', name=op.f('uq_coupons_template_id_member_id_claim_no'))
+    )
+    with op.batch_alter_table('coupons', schema=None) as batch_op:
+        batch_op.create_index('ix_coupons_member_status', ['member_id', 'status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_coupons_template_id'), ['template_id'], unique=False)
 
     op.create_table('member_arrivals',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -699,6 +782,24 @@ def upgrade() -> None:
     with op.batch_alter_table('price_list_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_price_list_items_sku_id'), ['sku_id'], unique=False)
 
+    op.create_table('service_offerings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('duration_min', sa.Integer(), nullable=False),
+    sa.Column('buffer_min', sa.Integer(), nullable=False),
+    sa.Column('travel_min', sa.Integer(), nullable=False),
+    sa.Column('location_type', sa.String(length=12), nullable=False),
+    sa.Column('required_skill', sa.String(length=40), nullable=True),
+    sa.Column('service_radius_m', sa.Integer(), nullable=True),
+    sa.Column('free_cancel_hours', sa.Integer(), nullable=False),
+    sa.Column('cancel_fee', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_service_offerings_sku_id_skus'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_service_offerings')),
+    sa.UniqueConstraint('sku_id', name=op.f('uq_service_offerings_sku_id'))
+    )
     op.create_table('stock',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('store_id', sa.Integer(), nullable=False),
@@ -839,6 +940,63 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('stored_value_entries', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_stored_value_entries_member_id'), ['member_id'], unique=False)
+
+    op.create_table('technician_days_off',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('technician_id', sa.Integer(), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('reason', sa.String(length=60), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['technician_id'], ['technician_profiles.staff_id'], name=op.f('fk_technician_days_off_technician_id_technician_profiles'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_technician_days_off')),
+    sa.UniqueConstraint('technician_id', 'local_date', name=op.f('uq_technician_days_off_technician_id_local_date'))
+    )
+    op.create_table('technician_shifts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('technician_id', sa.Integer(), nullable=False),
+    sa.Column('local_date', sa.Date(), nullable=False),
+    sa.Column('start', sa.String(length=5), nullable=False),
+    sa.Column('end', sa.String(length=5), nullable=False),
+    sa.Column('breaks', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['technician_id'], ['technician_profiles.staff_id'], name=op.f('fk_technician_shifts_technician_id_technician_profiles'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_technician_shifts')),
+    sa.UniqueConstraint('technician_id', 'local_date', name=op.f('uq_technician_shifts_technician_id_local_date'))
+    )
+    op.create_table('bookings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('offering_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('technician_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('start_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('end_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('occupied_from', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('occupied_until', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('price', sa.Integer(), nullable=False),
+    sa.Column('address', sa.String(length=200), nullable=True),
+    sa.Column('latitude', sa.Double(), nullable=True),
+    sa.Column('longitude', sa.Double(), nullable=True),
+    sa.Column('cancel_fee', sa.Integer(), nullable=False),
+    sa.Column('cancelled_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('client_ref', sa.String(length=64), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_bookings_member_id_members')),
+    sa.ForeignKeyConstraint(['offering_id'], ['service_offerings.id'], name=op.f('fk_bookings_offering_id_service_offerings')),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_bookings_sku_id_skus')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_bookings_store_id_stores')),
+    sa.ForeignKeyConstraint(['technician_id'], ['technician_profiles.staff_id'], name=op.f('fk_bookings_technician_id_technician_profiles')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bookings')),
+    sa.UniqueConstraint('member_id', 'client_ref', name=op.f('uq_bookings_member_id_client_ref'))
+    )
+    with op.batch_alter_table('bookings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bookings_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bookings_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bookings_store_id'), ['store_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bookings_technician_id'), ['technician_id'], unique=False)
 
     op.create_table('cart_lines',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1034,6 +1192,21 @@ def upgrade() -> None:
         batch_op.create_index('ix_stock_movements_ref', ['ref_type', 'ref_id'], unique=False)
         batch_op.create_index('ix_stock_movements_store_sku', ['store_id', 'sku_id', 'id'], unique=False)
 
+    op.create_table('booking_reminders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('booking_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('due_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('sent_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['booking_id'], ['bookings.id'], name=op.f('fk_booking_reminders_booking_id_bookings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_booking_reminders_member_id_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_booking_reminders')),
+    sa.UniqueConstraint('booking_id', 'kind', name=op.f('uq_booking_reminders_booking_id_kind'))
+    )
+    with op.batch_alter_table('booking_reminders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_booking_reminders_due_at'), ['due_at'], unique=False)
+
     op.create_table('order_lines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -1091,6 +1264,20 @@ def upgrade() -> None:
     with op.batch_alter_table('order_refunds', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_order_refunds_order_id'), ['order_id'], unique=False)
 
+    op.create_table('technician_slots',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('technician_id', sa.Integer(), nullable=False),
+    sa.Column('seat', sa.Integer(), nullable=False),
+    sa.Column('slot_start', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('booking_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['booking_id'], ['bookings.id'], name=op.f('fk_technician_slots_booking_id_bookings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['technician_id'], ['technician_profiles.staff_id'], name=op.f('fk_technician_slots_technician_id_technician_profiles'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_technician_slots')),
+    sa.UniqueConstraint('technician_id', 'seat', 'slot_start', name=op.f('uq_technician_slots_technician_id_seat_slot_start'))
+    )
+    with op.batch_alter_table('technician_slots', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_technician_slots_booking_id'), ['booking_id'], unique=False)
+
     op.create_table('order_return_lines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('return_id', sa.Integer(), nullable=False),
@@ -1113,6 +1300,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_order_return_lines_return_id'))
 
     op.drop_table('order_return_lines')
+    with op.batch_alter_table('technician_slots', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_technician_slots_booking_id'))
+
+    op.drop_table('technician_slots')
     with op.batch_alter_table('order_refunds', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_order_refunds_order_id'))
 
@@ -1122,6 +1313,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_order_lines_order_id'))
 
     op.drop_table('order_lines')
+    with op.batch_alter_table('booking_reminders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_booking_reminders_due_at'))
+
+    op.drop_table('booking_reminders')
     with op.batch_alter_table('stock_movements', schema=None) as batch_op:
         batch_op.drop_index('ix_stock_movements_store_sku')
         batch_op.drop_index('ix_stock_movements_ref')
@@ -1158,6 +1353,15 @@ def downgrade() -> None:
     op.drop_table('order_events')
     op.drop_table('kiosk_checkouts')
     op.drop_table('cart_lines')
+    with op.batch_alter_table('bookings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bookings_technician_id'))
+        batch_op.drop_index(batch_op.f('ix_bookings_store_id'))
+        batch_op.drop_index(batch_op.f('ix_bookings_status'))
+        batch_op.drop_index(batch_op.f('ix_bookings_member_id'))
+
+    op.drop_table('bookings')
+    op.drop_table('technician_shifts')
+    op.drop_table('technician_days_off')
     with op.batch_alter_table('stored_value_entries', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_stored_value_entries_member_id'))
 
@@ -1190,6 +1394,7 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_stock_sku_id'))
 
     op.drop_table('stock')
+    op.drop_table('service_offerings')
     with op.batch_alter_table('price_list_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_price_list_items_sku_id'))
 
@@ -1221,6 +1426,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_member_arrivals_store_id'))
 
     op.drop_table('member_arrivals')
+    with op.batch_alter_table('coupons', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_coupons_template_id'))
+        batch_op.drop_index('ix_coupons_member_status')
+
+    op.drop_table('coupons')
     with op.batch_alter_table('carts', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_carts_member_id'))
 
@@ -1229,6 +1439,10 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_barcodes_sku_id'))
 
     op.drop_table('barcodes')
+    with op.batch_alter_table('technician_profiles', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_technician_profiles_home_store_id'))
+
+    op.drop_table('technician_profiles')
     with op.batch_alter_table('store_beacons', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_store_beacons_store_id'))
 
@@ -1299,6 +1513,10 @@ def downgrade() -> None:
     op.drop_table('routing_config')
     op.drop_table('return_policy')
     op.drop_table('regions')
+    with op.batch_alter_table('promotions', schema=None) as batch_op:
+        batch_op.drop_index('ix_promotions_window')
+
+    op.drop_table('promotions')
     with op.batch_alter_table('price_lists', schema=None) as batch_op:
         batch_op.drop_index('ix_price_lists_scope')
 
@@ -1317,6 +1535,7 @@ def downgrade() -> None:
         batch_op.drop_index('ix_events_topic_id')
 
     op.drop_table('events')
+    op.drop_table('coupon_templates')
     with op.batch_alter_table('categories', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_categories_parent_id'))
 
