@@ -3,24 +3,13 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
+from backend.appointments.enums import BookingStatus, LocationType
 from backend.core.db import Base, created_at, intpk, updated_at
-
-
-class LocationType(StrEnum):
-    IN_STORE = "in_store"
-    AT_HOME = "at_home"
-
-
-class BookingStatus(StrEnum):
-    BOOKED = "booked"
-    CANCELLED = "cancelled"
-    COMPLETED = "completed"
 
 
 class ServiceOffering(Base):

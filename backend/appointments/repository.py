@@ -8,10 +8,10 @@ from datetime import date, datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.appointments.enums import BookingStatus
 from backend.appointments.models import (
     Booking,
     BookingReminder,
-    BookingStatus,
     DayOff,
     ServiceOffering,
     Shift,

@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.appointments import repository as repo
 from backend.appointments import slots as slotlib
+from backend.appointments.enums import BookingStatus, LocationType
 from backend.appointments.errors import (
     BookingNotFound,
     OutOfServiceArea,
@@ -24,9 +25,7 @@ from backend.appointments.errors import (
 from backend.appointments.models import (
     Booking,
     BookingReminder,
-    BookingStatus,
     DayOff,
-    LocationType,
     ServiceOffering,
     Shift,
     TechnicianProfile,

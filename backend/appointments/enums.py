@@ -1,0 +1,16 @@
+"""Value sets of the appointments domain, shared by models and schemas (no server imports)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class LocationType(StrEnum):
+    IN_STORE = "in_store"
+    AT_HOME = "at_home"
+
+
+class BookingStatus(StrEnum):
+    BOOKED = "booked"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
