@@ -12,33 +12,19 @@ import flet as ft
 
 from apps.shopper.viewmodels import CatalogVM, KeyValueStore, ProductVM, SessionVM, StorePickerVM
 from apps.shopper.views import home, onboarding, product, search, sign_in
-from shared.i18n import DEFAULT_LANG, normalize, t
+from shared.i18n import t
 from shared.sdk import AsyncClient
-from shared.ui import theme
+from shared.ui.shell import AppShell
 
-LANG_KEY = "omo.shopper.lang"
 # Returns (latitude, longitude) from the device, or None when it cannot or may not tell.
 Locator = Callable[[], Awaitable[tuple[float, float] | None]]
 
 
-class PreferencesStore:
-    """``KeyValueStore`` over Flet's SharedPreferences (browser localStorage on the web build)."""
+class ShopperApp(AppShell):
+    lang_key = "omo.shopper.lang"
+    title_key = "app.name"
+    gate_routes = ("/sign-in", "/onboarding")
 
-    def __init__(self) -> None:
-        self.prefs = ft.SharedPreferences()
-
-    async def get(self, key: str) -> str | None:
-        value = await self.prefs.get(key)
-        return value if isinstance(value, str) else None
-
-    async def set(self, key: str, value: str) -> None:
-        await self.prefs.set(key, value)
-
-    async def remove(self, key: str) -> None:
-        await self.prefs.remove(key)
-
-
-class ShopperApp:
     def __init__(
         self,
         page: ft.Page,
@@ -48,12 +34,9 @@ class ShopperApp:
         *,
         fonts_preloaded: bool = False,
     ) -> None:
-        self.page = page
-        self.fonts_preloaded = fonts_preloaded
+        super().__init__(page, prefs, fonts_preloaded=fonts_preloaded)
         self.client = client
-        self.prefs = prefs
         self.locate = locate
-        self.lang = DEFAULT_LANG
         self.session = SessionVM(client, prefs)
         self.stores = StorePickerVM(client, prefs)
         self.catalog = CatalogVM(client)
@@ -64,16 +47,10 @@ class ShopperApp:
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
 
-    async def start(self) -> None:
-        theme.apply(self.page, t("app.name", self.lang), fonts_preloaded=self.fonts_preloaded)
-        self.lang = normalize(await self.prefs.get(LANG_KEY) or DEFAULT_LANG)
-        self.page.title = self.t("app.name")
-        self.page.on_route_change = self._route_changed
-        self.page.on_view_pop = self._view_popped
+    async def restore(self) -> None:
         if await self.session.restore():
             await self.stores.restore()
         await self.after_store_change()
-        self.render()
 
     # --- navigation
 
@@ -84,56 +61,20 @@ class ShopperApp:
             return "/onboarding"
         return "/"
 
-    async def go(self, route: str) -> None:
-        if route == self.page.route:
-            self.render()
-        else:
-            await self.page.push_route(route)
-
-    def link(self, route: str):
-        """An event handler that opens ``route``."""
-
-        async def handler(_e: object = None) -> None:
-            await self.go(route)
-
-        return handler
-
-    async def back(self) -> None:
-        views = self.page.views
-        await self.go(views[-2].route if len(views) > 1 else "/")
-
-    async def _route_changed(self, _e: ft.RouteChangeEvent) -> None:
-        self.render()
-
-    async def _view_popped(self, e: ft.ViewPopEvent) -> None:
-        await self.back()
-
-    def _guarded(self, route: str) -> str:
-        need = self.landing()
-        if need in ("/sign-in", "/onboarding"):
-            return need
-        return "/" if route in ("/sign-in", "/onboarding") else route
-
     # --- rendering
 
-    def render(self) -> None:
-        """Rebuild the view stack for the current route from view-model state."""
-        route = self._guarded(self.page.route or "/")
+    def stack(self, route: str) -> list[ft.View]:
         if route == "/sign-in":
-            stack = [sign_in.build(self)]
-        elif route == "/onboarding":
-            stack = [onboarding.build(self)]
-        else:
-            stack = [home.build(self)]
-            if route.startswith("/search") or route.startswith("/product/"):
-                stack.append(search.build(self))
-            if route.startswith("/product/"):
-                self._load_linked_product(route)
-                stack.append(product.build(self))
-        self.page.views[:] = [self._reuse(i, view) for i, view in enumerate(stack)]
-        self.page.update()
-        if route != (self.page.route or "/"):
-            self.page.navigate(route)
+            return [sign_in.build(self)]
+        if route == "/onboarding":
+            return [onboarding.build(self)]
+        views = [home.build(self)]
+        if route.startswith("/search") or route.startswith("/product/"):
+            views.append(search.build(self))
+        if route.startswith("/product/"):
+            self._load_linked_product(route)
+            views.append(product.build(self))
+        return views
 
     def _load_linked_product(self, route: str) -> None:
         """A product opened by its address (a shared link, a reload) is fetched on arrival."""
@@ -141,30 +82,7 @@ class ShopperApp:
         if wanted.isdigit() and not self.product.busy and self.product.product_id != int(wanted):
             self.page.run_task(self.product.load, int(wanted), self.catalog.store_id)
 
-    def _reuse(self, index: int, fresh: ft.View) -> ft.View:
-        """Keep the View already on screen for the same route and swap its content, so a re-render
-        patches the page in place instead of pushing a new page with a transition."""
-        views = self.page.views
-        if index < len(views) and views[index].route == fresh.route:
-            current = views[index]
-            current.appbar, current.controls = fresh.appbar, fresh.controls
-            return current
-        return fresh
-
-    def refresh(self) -> None:
-        if self.page.views:
-            self.render()
-
     # --- actions shared by several views
-
-    async def set_lang(self, lang: str) -> None:
-        self.lang = normalize(lang)
-        self.page.title = self.t("app.name")
-        await self.prefs.set(LANG_KEY, self.lang)
-        self.render()
-
-    async def toggle_lang(self, _e: object = None) -> None:
-        await self.set_lang("en" if self.lang == DEFAULT_LANG else DEFAULT_LANG)
 
     async def after_store_change(self) -> None:
         chosen = self.stores.chosen

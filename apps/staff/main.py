@@ -11,8 +11,9 @@ from collections.abc import Awaitable, Callable
 
 import flet as ft
 
-from apps.staff.app import PreferencesStore, StaffApp
+from apps.staff.app import StaffApp
 from shared.sdk import AsyncClient
+from shared.ui.shell import PreferencesStore
 from shared.ui.theme import ASSETS_DIR
 
 # Makes the SDK client for one page (the page tells who is on the other end, e.g. ``page.client_ip``).
