@@ -43,6 +43,17 @@ def _scoped(query: Select[Any], column: Any, store_ids: StoreScope) -> Select[An
     return query if store_ids is None else query.where(column.in_(store_ids))
 
 
+async def _newest_first(
+    session: AsyncSession, model: Any, store_ids: StoreScope, limit: int, **equal_to: Any
+) -> list[Any]:
+    """Rows of ``model`` in the caller's stores, filtered on the given columns (None = any), newest first."""
+    query = _scoped(select(model), model.store_id, store_ids)
+    for column, value in equal_to.items():
+        if value is not None and value != "":
+            query = query.where(getattr(model, column) == value)
+    return list(await session.scalars(query.order_by(model.id.desc()).limit(limit)))
+
+
 # --- stock rows: every change is one conditional UPDATE ... RETURNING; no row back = refused ---
 
 StockRow = tuple[int, int, int, int]  # on_hand, reserved, reorder_point, safety_stock
@@ -553,14 +564,9 @@ async def list_alerts(
     status: str | None,
     limit: int,
 ) -> list[StockAlert]:
-    query = _scoped(select(StockAlert), StockAlert.store_id, store_ids)
-    if store_id is not None:
-        query = query.where(StockAlert.store_id == store_id)
-    if kind:
-        query = query.where(StockAlert.kind == kind)
-    if status:
-        query = query.where(StockAlert.status == status)
-    return list(await session.scalars(query.order_by(StockAlert.id.desc()).limit(limit)))
+    return await _newest_first(
+        session, StockAlert, store_ids, limit, store_id=store_id, kind=kind, status=status
+    )
 
 
 async def expiry_windows(session: AsyncSession) -> list[ExpiryWindow]:
@@ -604,14 +610,9 @@ async def list_documents(
     status: str | None,
     limit: int,
 ) -> list[StockDocument]:
-    query = _scoped(select(StockDocument), StockDocument.store_id, store_ids)
-    if store_id is not None:
-        query = query.where(StockDocument.store_id == store_id)
-    if kind:
-        query = query.where(StockDocument.kind == kind)
-    if status:
-        query = query.where(StockDocument.status == status)
-    return list(await session.scalars(query.order_by(StockDocument.id.desc()).limit(limit)))
+    return await _newest_first(
+        session, StockDocument, store_ids, limit, store_id=store_id, kind=kind, status=status
+    )
 
 
 async def move_state(
@@ -674,12 +675,7 @@ async def stocktake_by_client_id(session: AsyncSession, client_id: str) -> Stock
 async def list_stocktakes(
     session: AsyncSession, store_ids: StoreScope, *, store_id: int | None, status: str | None, limit: int
 ) -> list[Stocktake]:
-    query = _scoped(select(Stocktake), Stocktake.store_id, store_ids)
-    if store_id is not None:
-        query = query.where(Stocktake.store_id == store_id)
-    if status:
-        query = query.where(Stocktake.status == status)
-    return list(await session.scalars(query.order_by(Stocktake.id.desc()).limit(limit)))
+    return await _newest_first(session, Stocktake, store_ids, limit, store_id=store_id, status=status)
 
 
 async def stocktake_lines(session: AsyncSession, stocktake_id: int) -> list[StocktakeLine]:

@@ -115,3 +115,20 @@ async def post_sandbox_notification(client: httpx.AsyncClient, body: str, **sign
     key = sign.pop("key", None) or runtime().sandbox_key
     headers = gateway.signed_headers(key, body, **sign)
     return await client.post("/api/v1/payments/notify/sandbox", content=body.encode(), headers=headers)
+
+
+async def open_payment(client, app, session, provider: str, amount: int, store=None):  # type: ignore[no-untyped-def]
+    """A new member opens a payment with ``provider`` for a fresh payable reference."""
+    from tests.factories import bearer, create_member, member_token
+
+    member = await create_member(session)
+    await session.commit()
+    token = await member_token(client, app, member.phone)
+    ref_id = new_ref(amount, member_id=member.id, store_id=store.id if store else None)
+    response = await client.post(
+        "/api/v1/payments",
+        json={"ref_type": REF_TYPE, "ref_id": ref_id, "provider": provider},
+        headers=bearer(token),
+    )
+    assert response.status_code == 201, response.text
+    return response.json(), ref_id, token

@@ -9,7 +9,7 @@ from backend.payments.config import PaymentSettings, configure
 from backend.payments.errors import NotificationMismatch, NotificationSignatureInvalid
 from backend.payments.providers.base import PaymentNotification, TradeStatus
 from backend.payments.simulators.alipay import AlipayAccount, AlipaySimulator
-from tests.backend.payments.factories import PAID, REF_TYPE, REFUNDED, new_ref, paid_events
+from tests.backend.payments.factories import PAID, REF_TYPE, REFUNDED, new_ref, open_payment, paid_events
 from tests.factories import bearer, create_member, create_staff, create_store, member_token, staff_token
 
 ACCOUNT = AlipayAccount.generate()
@@ -37,17 +37,7 @@ def alipay(app, settings):  # type: ignore[no-untyped-def]
 
 
 async def _pay_with_alipay(client, app, session, amount=1234, store=None):  # type: ignore[no-untyped-def]
-    member = await create_member(session)
-    await session.commit()
-    token = await member_token(client, app, member.phone)
-    ref_id = new_ref(amount, member_id=member.id, store_id=store.id if store else None)
-    response = await client.post(
-        "/api/v1/payments",
-        json={"ref_type": REF_TYPE, "ref_id": ref_id, "provider": "alipay"},
-        headers=bearer(token),
-    )
-    assert response.status_code == 201, response.text
-    return response.json(), ref_id, token
+    return await open_payment(client, app, session, "alipay", amount, store)
 
 
 async def test_precreate_and_rsa2_notification(app, client, session, alipay):

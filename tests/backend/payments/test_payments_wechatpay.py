@@ -11,7 +11,7 @@ from backend.payments.config import PaymentSettings, configure
 from backend.payments.errors import NotificationSignatureInvalid, NotificationStale
 from backend.payments.providers.base import PaymentNotification, RefundNotification, TradeStatus
 from backend.payments.simulators.wechatpay import WeChatPayAccount, WeChatPaySimulator
-from tests.backend.payments.factories import PAID, REF_TYPE, REFUNDED, new_ref, paid_events
+from tests.backend.payments.factories import PAID, REF_TYPE, REFUNDED, new_ref, open_payment, paid_events
 from tests.factories import bearer, create_member, create_staff, create_store, member_token, staff_token
 
 ACCOUNT = WeChatPayAccount.generate()
@@ -42,17 +42,7 @@ def wechat(app, settings):  # type: ignore[no-untyped-def]
 
 
 async def _pay_with_wechat(client, app, session, amount=2680, store=None):  # type: ignore[no-untyped-def]
-    member = await create_member(session)
-    await session.commit()
-    token = await member_token(client, app, member.phone)
-    ref_id = new_ref(amount, member_id=member.id, store_id=store.id if store else None)
-    response = await client.post(
-        "/api/v1/payments",
-        json={"ref_type": REF_TYPE, "ref_id": ref_id, "provider": "wechatpay"},
-        headers=bearer(token),
-    )
-    assert response.status_code == 201, response.text
-    return response.json(), ref_id, token
+    return await open_payment(client, app, session, "wechatpay", amount, store)
 
 
 async def test_native_order_and_signed_encrypted_notification(app, client, session, wechat):
