@@ -1,67 +1,27 @@
-"""The HQ pages (server-rendered): sign-in, dashboard, stores, audit log, with CSV exports."""
+"""The HQ pages (server-rendered): sign-in, the dashboard and stores here; every other area in pages/."""
 
 from __future__ import annotations
 
-import csv
-import io
-from collections import Counter
 from datetime import timedelta
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
-from fastapi.templating import Jinja2Templates
 
 from backend.auth import service as auth_service
-from backend.auth.principal import Principal
 from backend.core.db import DbSession
 from backend.core.errors import RetailError
-from backend.core.money import yuan
 from backend.core.time import utcnow
-from backend.hq import charts, queries
-from backend.hq.session import (
-    HQ_ROLES,
-    LoginRequired,
-    check_csrf,
-    clear_session,
-    csrf_token,
-    hq_principal,
-    set_session,
-)
+from backend.hq import charts, queries, sales
+from backend.hq.pages import ROUTERS as PAGE_ROUTERS
+from backend.hq.session import HQ_ROLES, LoginRequired, check_csrf, clear_session, set_session
+from backend.hq.web import HQUser, csv_response, nav, render
 
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).parent / "templates"))
-TEMPLATES.env.filters["yuan"] = lambda fen: yuan(fen, grouped=True)
-TEMPLATES.env.filters["count"] = lambda n: f"{n:,}"
 router = APIRouter(prefix="/hq", include_in_schema=False)
-HQUser = Annotated[Principal, Depends(hq_principal)]
 
-NAV = [
-    ("dashboard", "概览", "/hq"),
-    ("stores", "门店", "/hq/stores"),
-    ("audit", "操作日志", "/hq/audit"),
-]
-
-
-def render(request: Request, template: str, principal: Principal | None, **context: Any) -> HTMLResponse:
-    return TEMPLATES.TemplateResponse(
-        request,
-        template,
-        {"nav": NAV, "principal": principal, "csrf": csrf_token(request), "now": utcnow(), **context},
-    )
-
-
-def csv_response(filename: str, header: list[str], rows: list[list[Any]]) -> StreamingResponse:
-    buffer = io.StringIO()
-    buffer.write("\ufeff")  # Excel opens UTF-8 Chinese correctly with a BOM
-    writer = csv.writer(buffer)
-    writer.writerow(header)
-    writer.writerows(rows)
-    return StreamingResponse(
-        iter([buffer.getvalue()]),
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
+nav("dashboard", "概览", "/hq")
+nav("stores", "门店", "/hq/stores")
 
 
 @router.get("/login", response_class=HTMLResponse)
@@ -104,36 +64,54 @@ async def logout(
 
 
 @router.get("", response_class=HTMLResponse)
-async def dashboard(request: Request, principal: HQUser, session: DbSession) -> HTMLResponse:
+async def dashboard(
+    request: Request,
+    principal: HQUser,
+    session: DbSession,
+    period: Annotated[Literal["day", "week", "month"], Query()] = "week",
+    by: Annotated[Literal["store", "region", "category"], Query()] = "store",
+) -> HTMLResponse:
     scope = principal.store_ids
     now = utcnow()
+    win = sales.window(period, now)
     stock = await queries.stock_by_store(session, scope)
     near_units, near_value = await queries.near_expiry_value(session, scope, now.date())
-    stores = await queries.stores(session, scope)
-    cities = Counter(store.city for store, _ in stores)
+    health = await sales.stock_health(session, scope, win)
+    days = sales.PERIODS[period]
     kpis = {
-        "stores": len(stores),
         "units": sum(s.units for s in stock),
         "stock_value": sum(s.value_at_cost for s in stock),
         "low_lines": sum(s.low_lines for s in stock),
         "near_expiry_units": near_units,
         "near_expiry_value": near_value,
+        "stockouts": health.stockouts,
+        "turnover": health.turnover(days),
+        "days_of_stock": health.days_of_stock(days),
+        "stores": len(await queries.stores(session, scope)),
         **await queries.catalog_counts(session),
         **await queries.member_counts(session, now - timedelta(days=7)),
     }
-    ranked = sorted(stock, key=lambda s: s.value_at_cost, reverse=True)
-    stock_chart = charts.bar(
-        [s.name_zh for s in ranked], [s.value_at_cost / 100 for s in ranked], "各门店库存金额（按成本）", "元"
+    labels, online, offline = await sales.trend(session, scope, period, now)
+    ranking = await sales.ranking(session, scope, win, by)
+    trend_chart = charts.stacked_bars(
+        labels, {"线上": [v / 100 for v in online], "门店": [v / 100 for v in offline]}, "销售趋势", "元"
     )
-    city_chart = charts.donut(list(cities), list(cities.values()), "门店城市分布")
+    rank_chart = charts.hbar(
+        [r.label for r in ranking[:10]][::-1], [r.sales / 100 for r in ranking[:10]][::-1], "销售排行", "元"
+    )
+    ranked_stock = sorted(stock, key=lambda s: s.value_at_cost, reverse=True)
     return render(
         request,
         "dashboard.html",
         principal,
+        period=period,
+        by=by,
+        sales_kpis=await sales.kpis(session, scope, win),
         kpis=kpis,
-        stock=ranked,
-        stock_chart=stock_chart,
-        city_chart=city_chart,
+        ranking=ranking,
+        stock=ranked_stock,
+        trend_chart=trend_chart,
+        rank_chart=rank_chart,
         active="dashboard",
     )
 
@@ -179,43 +157,8 @@ async def stores_csv(principal: HQUser, session: DbSession) -> StreamingResponse
     return csv_response("stores.csv", header, data)
 
 
-@router.get("/audit", response_class=HTMLResponse)
-async def audit_page(request: Request, principal: HQUser, session: DbSession) -> HTMLResponse:
-    entries = await queries.audit_entries(session, principal.store_ids, 200)
-    return render(request, "audit.html", principal, entries=entries, active="audit")
-
-
-@router.get("/audit.csv")
-async def audit_csv(principal: HQUser, session: DbSession) -> StreamingResponse:
-    entries = await queries.audit_entries(session, principal.store_ids, 10_000)
-    header = [
-        "id",
-        "at_utc",
-        "actor_kind",
-        "actor_id",
-        "action",
-        "entity",
-        "entity_id",
-        "store_id",
-        "before",
-        "after",
-    ]
-    data = [
-        [
-            e.id,
-            e.created_at.isoformat(),
-            e.actor_kind,
-            e.actor_id,
-            e.action,
-            e.entity,
-            e.entity_id,
-            e.store_id,
-            e.before,
-            e.after,
-        ]
-        for e in entries
-    ]
-    return csv_response("audit-log.csv", header, data)
+for _page_router in PAGE_ROUTERS:
+    router.include_router(_page_router)
 
 
 def install(app: Any) -> None:

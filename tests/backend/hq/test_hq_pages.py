@@ -58,7 +58,7 @@ async def test_dashboard_numbers_match_the_database(client, session):
     assert kpi["stock_value"] == "¥35.00"  # 14 units × 2.50 at cost
     assert kpi["low_lines"] == "1"
     assert kpi["near_expiry"] == "4 / ¥10.00"
-    assert "人民广场店" in page.text and "各门店库存金额" in page.text
+    assert "人民广场店" in page.text and "销售趋势" in page.text
 
 
 async def test_franchisee_sees_only_their_stores(client, session):
@@ -86,7 +86,7 @@ async def test_audit_log_page_and_export(client, session):
     await _login(client, hq.username)
     page = await client.get("/hq/audit")
     assert "store.update" in page.text
-    exported = await client.get("/hq/audit.csv")
+    exported = await client.get("/hq/audit.csv?table=log")
     assert exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(exported.text.lstrip("\ufeff"))))
     assert rows[0]["action"] == "store.update" and "2500" in rows[0]["after"]
