@@ -41,6 +41,7 @@ def donut(labels: Sequence[str], values: Sequence[float], title: str) -> str:
 def stacked_bars(labels: Sequence[str], series: dict[str, Sequence[float]], title: str, y_title: str) -> str:
     fig = go.Figure([go.Bar(name=name, x=list(labels), y=list(values)) for name, values in series.items()])
     fig.update_layout(barmode="stack", legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(type="category")
     fig.update_yaxes(title=y_title)
     return _layout(fig, title)
 
@@ -59,5 +60,6 @@ def lines(labels: Sequence[str], series: dict[str, Sequence[float]], title: str,
         ]
     )
     fig.update_layout(legend={"orientation": "h", "y": -0.2})
+    fig.update_xaxes(type="category")
     fig.update_yaxes(title=y_title)
     return _layout(fig, title)

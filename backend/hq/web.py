@@ -30,13 +30,29 @@ TEMPLATES.env.filters["share"] = lambda x: f"{x * 100:.1f}%"
 TEMPLATES.env.filters["utc"] = lambda at: at.strftime("%Y-%m-%d %H:%M") if at else ""
 HQUser = Annotated[Principal, Depends(hq_principal)]
 
-# (key, label, href); pages add themselves in the order the side bar shows them.
+# (key, label, href); pages add themselves, the side bar shows them in ORDER.
 NAV: list[tuple[str, str, str]] = []
+ORDER = [
+    "dashboard",
+    "stores",
+    "catalog",
+    "inventory",
+    "marketing",
+    "members",
+    "franchise",
+    "services",
+    "aftersales",
+    "risk",
+    "intelligence",
+    "jobs",
+    "audit",
+]
 
 
 def nav(key: str, label: str, href: str) -> None:
     if all(k != key for k, _, _ in NAV):
         NAV.append((key, label, href))
+        NAV.sort(key=lambda item: ORDER.index(item[0]) if item[0] in ORDER else len(ORDER))
 
 
 def render(request: Request, template: str, principal: Principal | None, **context: Any) -> HTMLResponse:
