@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 
 from tests.backend.hq.factories import csrf_of, hq_login
 from tests.backend.orders.factories import put_stock, staff
@@ -42,7 +43,13 @@ async def test_hq_approves_and_rejects_transfers_from_the_inventory_page(client,
     page = await client.get("/hq/inventory")
     assert page.status_code == 200
     assert "调拨单" in page.text and f"/hq/inventory/transfers/{first}/approve" in page.text
-    token = await csrf_of(client, "/hq/inventory")
+    # The token the row's own form carries (the one a browser submits).
+    form = re.search(
+        rf'action="/hq/inventory/transfers/{first}/approve"><input type="hidden" name="csrf" value="([^"]*)"',
+        page.text,
+    )
+    token = form.group(1)
+    assert token == await csrf_of(client, "/hq/inventory")
     forged = await client.post(f"/hq/inventory/transfers/{first}/approve", data={"csrf": "x"})
     assert forged.status_code == 403
     done = await client.post(f"/hq/inventory/transfers/{first}/approve", data={"csrf": token})

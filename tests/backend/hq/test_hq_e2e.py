@@ -47,7 +47,7 @@ async def test_hq_sign_in_and_dashboard_in_chromium(live_server, session, test_d
                 for key in ("stores", "units", "low_lines")
             }
             fonts_ok = page.evaluate("document.fonts.check('16px \"Noto Sans SC\"', '门店')")
-            page.get_by_role("link", name="门店").click()
+            page.get_by_role("link", name="门店", exact=True).click()
             with page.expect_download() as download:
                 page.get_by_role("link", name="导出 CSV").click()
             kpis["csv"] = download.value.suggested_filename
@@ -58,3 +58,66 @@ async def test_hq_sign_in_and_dashboard_in_chromium(live_server, session, test_d
     assert seen["stores"] == "4" and seen["units"] == f"{20 + 40 + 60 + 80:,}" and seen["low_lines"] == "1"
     assert seen["csv"] == "stores.csv" and seen["fonts"] == "True"
     assert shot.exists()
+
+
+async def test_hq_runs_a_promotion_and_approves_a_transfer_in_chromium(live_server, client, session, test_db):
+    """Create a promotion in the browser and see a shopper's cart priced by it through the API; approve a
+    transfer a store requested; every page screenshotted."""
+    import httpx
+
+    from tests.backend.orders.factories import put_stock, staff
+
+    a = await create_store(session, name_zh="人民广场店")
+    b = await create_store(session, name_zh="陆家嘴店")
+    tea = await create_sku(session, price=6000, name="龙井茶")
+    await put_stock(session, a, tea, 30)
+    await put_stock(session, b, tea, 0)
+    manager = await staff(client, session, ["store_manager"], [a, b])
+    body = {"from_store_id": a.id, "to_store_id": b.id, "lines": [{"sku_id": tea.id, "quantity": 6}]}
+    transfer = (await client.post("/api/v1/inventory/transfers", json=body, headers=manager)).json()
+    hq = await create_staff(session, ["hq_admin"])
+    await session.commit()
+    shots = ARTIFACTS / "hq" / test_db.kind
+    shots.mkdir(parents=True, exist_ok=True)
+
+    def browse() -> dict[str, str]:
+        seen: dict[str, str] = {}
+        with open_browser(viewport={"width": 1440, "height": 900}) as context:
+            page = context.new_page()
+            page.goto(live_server.url + "/hq")
+            page.get_by_label("用户名").fill(hq.username)
+            page.get_by_label("密码").fill(PASSWORD)
+            page.get_by_role("button", name="登录").click()
+            page.wait_for_url(live_server.url + "/hq")
+            page.locator(".chart .main-svg").first.wait_for(timeout=20_000)
+            page.screenshot(path=str(shots / "01-dashboard.png"), full_page=True)
+
+            page.get_by_role("link", name="营销", exact=True).click()
+            page.get_by_label("活动名称").fill("龙井满100减25")
+            page.get_by_label("参数一").fill("100")
+            page.get_by_label("参数二").fill("25")
+            page.get_by_label("开始（北京时间）").fill("2020-01-01T00:00")
+            page.get_by_label("结束（北京时间）").fill("2099-01-01T00:00")
+            page.screenshot(path=str(shots / "02-new-promotion.png"), full_page=True)
+            page.get_by_role("button", name="创建").click()
+            page.locator(".flash").wait_for()
+            seen["flash"] = page.locator(".flash").inner_text()
+            page.screenshot(path=str(shots / "03-promotions.png"), full_page=True)
+
+            page.get_by_role("link", name="库存", exact=True).click()
+            row = page.locator('table[data-table="transfers"] tr', has_text="人民广场店")
+            row.get_by_role("button", name="批准").click()
+            page.locator(".flash").wait_for()
+            seen["transfer"] = page.locator(".flash").inner_text()
+            seen["transfer_row"] = page.locator('table[data-table="transfers"] tbody').inner_text()
+            page.screenshot(path=str(shots / "04-inventory.png"), full_page=True)
+        return seen
+
+    seen = await asyncio.to_thread(browse)
+    assert "龙井满100减25" in seen["flash"]
+    assert f"调拨单 {transfer['id']} 已批准" in seen["transfer"] and "待发货" in seen["transfer_row"]
+    async with httpx.AsyncClient(base_url=live_server.url) as api:
+        quote = await api.post(
+            "/api/v1/marketing/quote", json={"store_id": a.id, "lines": [{"sku_id": tea.id, "quantity": 2}]}
+        )
+    assert quote.status_code == 200 and quote.json()["discount_total"] == 2500, quote.text
