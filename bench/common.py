@@ -93,6 +93,8 @@ class Figures:
     seconds: float
     p50_ms: float
     p99_ms: float
+    # The first failed answer, to say what went wrong.
+    first_error: str = ""
 
     @property
     def rate(self) -> float:
@@ -108,19 +110,21 @@ async def load(
     """``requests`` calls (``call(client, i)``) from ``concurrency`` workers; latency of each, end to end."""
     latencies: list[float] = []
     errors = 0
+    first_error = ""
     queue = iter(range(requests))
     limits = httpx.Limits(max_connections=concurrency, max_keepalive_connections=concurrency)
     async with httpx.AsyncClient(base_url=base, limits=limits, timeout=60) as client:
         await call(client, -1)  # warm up
 
         async def worker() -> None:
-            nonlocal errors
+            nonlocal errors, first_error
             for i in queue:
                 started = time.perf_counter()
                 response = await call(client, i)
                 latencies.append((time.perf_counter() - started) * 1000)
                 if response.status_code not in ok:
                     errors += 1
+                    first_error = first_error or f"{response.status_code} {response.text[:300]}"
 
         started = time.perf_counter()
         await asyncio.gather(*(worker() for _ in range(concurrency)))
@@ -132,6 +136,7 @@ async def load(
         seconds=seconds,
         p50_ms=statistics.median(latencies),
         p99_ms=latencies[max(0, int(len(latencies) * 0.99) - 1)],
+        first_error=first_error,
     )
 
 
