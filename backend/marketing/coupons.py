@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,7 +22,7 @@ from backend.marketing.errors import (
     CouponTemplateNotFound,
     CouponUnavailable,
 )
-from backend.marketing.models import Coupon, CouponTemplate
+from backend.marketing.models import Coupon, CouponStatus, CouponTemplate
 from backend.marketing.schemas import CouponTemplate as CouponTemplateOut
 from backend.marketing.schemas import CouponTemplateCreate, CouponTemplateUpdate
 
@@ -125,6 +126,79 @@ async def release_coupon(session: AsyncSession, coupon_id: int, order_ref: str) 
     member_id = await repo.coupon_owner(session, coupon_id)
     emit(session, f"member:{member_id}", "coupon.released", {"coupon_id": coupon_id, "order_ref": order_ref})
     return True
+
+
+async def use_for_order(session: AsyncSession, coupon_id: int, order_ref: str, at: datetime) -> bool:
+    """Mark a coupon used by ``order_ref`` (True), or say it is already held by that order (True) or by
+    another / no longer valid (False). One conditional update: used at most once under concurrency."""
+    if await repo.mark_used(session, coupon_id, order_ref, at):
+        member_id = await repo.coupon_owner(session, coupon_id)
+        emit(session, f"member:{member_id}", "coupon.used", {"coupon_id": coupon_id, "order_ref": order_ref})
+        return True
+    coupon = await session.get(Coupon, coupon_id, populate_existing=True)
+    return coupon is not None and coupon.used_order_ref == order_ref
+
+
+async def held_by(session: AsyncSession, order_ref: str) -> list[int]:
+    """The coupons an order (or a kiosk checkout) holds."""
+    rows = await session.scalars(
+        select(Coupon.id)
+        .where(Coupon.used_order_ref == order_ref, Coupon.status == CouponStatus.USED)
+        .order_by(Coupon.id)
+    )
+    return list(rows)
+
+
+async def restore_after_refund(
+    session: AsyncSession, coupon_ids: list[int], order_ref: str, at: datetime | None = None
+) -> list[int]:
+    """Give back the coupons of a wholly refunded order that are still within their validity."""
+    at = at or utcnow()
+    restored = []
+    for coupon_id in coupon_ids:
+        coupon = await session.get(Coupon, coupon_id, populate_existing=True)
+        if coupon is None or coupon.valid_to <= at:
+            continue
+        if await release_coupon(session, coupon_id, order_ref):
+            restored.append(coupon_id)
+    return restored
+
+
+async def issue(session: AsyncSession, member_id: int, template_id: int, reason: str) -> Coupon | None:
+    """Issue a coupon by an event (sign-up, birthday, points mall): within the template's total quantity
+    but not its claim limit (the event decides how often). None when the template is used up or off."""
+    template = await repo.get_template(session, template_id)
+    now = utcnow()
+    if (
+        template is None
+        or not template.active
+        or (template.valid_to is not None and template.valid_to <= now)
+    ):
+        return None
+    if not await repo.take_from_template(session, template_id):
+        return None
+    claimed = await repo.claims_of(session, template_id, member_id)
+    if template.valid_days is not None:
+        valid_from, valid_to = now, now + timedelta(days=template.valid_days)
+    else:
+        assert template.valid_to is not None
+        valid_from, valid_to = template.valid_from or now, template.valid_to
+    coupon = Coupon(
+        template_id=template_id,
+        member_id=member_id,
+        claim_no=claimed + 1,
+        valid_from=valid_from,
+        valid_to=valid_to,
+    )
+    session.add(coupon)
+    await session.flush()
+    emit(
+        session,
+        f"member:{member_id}",
+        "coupon.issued",
+        {"coupon_id": coupon.id, "template_id": template_id, "reason": reason},
+    )
+    return coupon
 
 
 async def expire_lapsed(session: AsyncSession, at: datetime | None = None) -> int:

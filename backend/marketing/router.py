@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Query, status
+from fastapi import APIRouter, Query, Request, status
 
 from backend.auth.deps import CurrentHQ, CurrentMember, OptionalPrincipal
 from backend.core.db import DbSession
@@ -84,8 +84,13 @@ async def update_template(
 
 
 @router.post("/coupons/claim", response_model=Coupon, status_code=status.HTTP_201_CREATED)
-async def claim_coupon(body: CouponClaim, principal: CurrentMember, session: DbSession) -> Coupon:
+async def claim_coupon(
+    body: CouponClaim, principal: CurrentMember, session: DbSession, request: Request
+) -> Coupon:
     """Claim a coupon from a template (member)."""
+    from backend.intelligence import risk
+
+    await risk.guard_claim(request, session, principal)
     return Coupon.model_validate(await coupons.claim(session, principal.id, body.template_id))
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import Boolean, CheckConstraint, Date, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
@@ -123,3 +124,127 @@ class TopupBonus(Base):
     id: Mapped[intpk]
     min_amount: Mapped[int] = mapped_column(Integer, unique=True)
     bonus: Mapped[int] = mapped_column(Integer)
+
+
+class LoyaltyConfig(Base):
+    """How points are earned and spent (one row, ``id`` 1), set by HQ.
+
+    Earning: ``earn_points_per_yuan`` points per yuan of goods paid for (not counting the part paid with
+    points), times the category, campaign and tier multipliers. Spending: ``redeem_points_per_yuan``
+    points buy one yuan (100 = 100 points for 1 yuan), for at most ``redeem_max_bp`` of an order's total.
+    """
+
+    __tablename__ = "loyalty_config"
+
+    id: Mapped[intpk]
+    earn_points_per_yuan: Mapped[int] = mapped_column(Integer, default=1)
+    points_valid_days: Mapped[int] = mapped_column(Integer, default=365)
+    redeem_points_per_yuan: Mapped[int] = mapped_column(Integer, default=100)
+    redeem_max_bp: Mapped[int] = mapped_column(Integer, default=5000)
+    updated_at: Mapped[datetime | None]
+
+
+class EarnRule(Base):
+    """A points multiplier: for a category (always) or a campaign (within its window, optionally one
+    category and one channel). The highest matching category rule and campaign each apply once."""
+
+    __tablename__ = "earn_rules"
+    __table_args__ = (CheckConstraint("multiplier_bp >= 0", name="multiplier_nonnegative"),)
+
+    id: Mapped[intpk]
+    # category | campaign
+    kind: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(60))
+    category_id: Mapped[int | None] = mapped_column(Integer)
+    # online | in_store | None (both)
+    channel: Mapped[str | None] = mapped_column(String(10))
+    multiplier_bp: Mapped[int] = mapped_column(Integer, default=10000)
+    starts_at: Mapped[datetime | None]
+    ends_at: Mapped[datetime | None]
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class MallItem(Base):
+    """Something members exchange points for in the points mall (积分商城): a coupon or a SKU."""
+
+    __tablename__ = "points_mall_items"
+    __table_args__ = (CheckConstraint("redeemed >= 0 AND redeemed <= stock", name="redeemed_in_stock"),)
+
+    id: Mapped[intpk]
+    name_zh: Mapped[str] = mapped_column(String(120))
+    name_en: Mapped[str] = mapped_column(String(120))
+    # coupon | sku
+    kind: Mapped[str] = mapped_column(String(10))
+    template_id: Mapped[int | None] = mapped_column(ForeignKey("coupon_templates.id"))
+    sku_id: Mapped[int | None] = mapped_column(ForeignKey("skus.id"))
+    points: Mapped[int] = mapped_column(Integer)
+    stock: Mapped[int] = mapped_column(Integer)
+    redeemed: Mapped[int] = mapped_column(Integer, default=0)
+    per_member_limit: Mapped[int] = mapped_column(Integer, default=1)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[created_at]
+
+
+class MallRedemption(Base):
+    """One exchange in the points mall; ``seq`` counts a member's exchanges of an item, so concurrent
+    exchanges past the per-member limit collide on the unique key."""
+
+    __tablename__ = "points_mall_redemptions"
+    __table_args__ = (
+        UniqueConstraint("item_id", "member_id", "seq"),
+        UniqueConstraint("member_id", "client_key"),
+    )
+
+    id: Mapped[intpk]
+    item_id: Mapped[int] = mapped_column(ForeignKey("points_mall_items.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    client_key: Mapped[str] = mapped_column(String(64))
+    points: Mapped[int] = mapped_column(Integer)
+    coupon_id: Mapped[int | None] = mapped_column(ForeignKey("coupons.id"))
+    # issued (a coupon) | to_collect (a SKU, handed over at a store) | collected
+    status: Mapped[str] = mapped_column(String(16))
+    collected_store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
+    collected_at: Mapped[datetime | None]
+    created_at: Mapped[created_at]
+
+
+class EventCoupon(Base):
+    """A coupon template issued automatically on a member event: ``signup`` or ``birthday`` (month)."""
+
+    __tablename__ = "member_event_coupons"
+    __table_args__ = (UniqueConstraint("event", "template_id"),)
+
+    id: Mapped[intpk]
+    event: Mapped[str] = mapped_column(String(16))
+    template_id: Mapped[int] = mapped_column(ForeignKey("coupon_templates.id"))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+
+class PerkGrant(Base):
+    """A perk given once per member and period (``signup``/``all``, ``birthday``/``2026``)."""
+
+    __tablename__ = "member_perk_grants"
+    __table_args__ = (UniqueConstraint("member_id", "event", "period", "template_id"),)
+
+    id: Mapped[bigpk]
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id", ondelete="CASCADE"))
+    event: Mapped[str] = mapped_column(String(16))
+    period: Mapped[str] = mapped_column(String(8))
+    template_id: Mapped[int] = mapped_column(ForeignKey("coupon_templates.id"))
+    coupon_id: Mapped[int | None] = mapped_column(ForeignKey("coupons.id"))
+    created_at: Mapped[created_at]
+
+
+class MemberMerge(Base):
+    """Two accounts of one person merged by HQ: what the merged account held when it was folded in."""
+
+    __tablename__ = "member_merges"
+
+    id: Mapped[intpk]
+    kept_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    merged_id: Mapped[int] = mapped_column(ForeignKey("members.id"), unique=True)
+    merged_phone: Mapped[str] = mapped_column(String(20))
+    moved: Mapped[dict[str, Any]]
+    actor_id: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[created_at]

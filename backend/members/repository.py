@@ -29,9 +29,13 @@ async def by_id(session: AsyncSession, member_id: int) -> Member | None:
 
 
 async def create(session: AsyncSession, phone: str, **fields: object) -> Member:
+    """A new member (sign-up), with the sign-up coupons the chain gives."""
+    from backend.members.perks import on_signup
+
     member = Member(phone=phone, **fields)
     session.add(member)
     await session.flush()
+    await on_signup(session, member.id)
     return member
 
 
@@ -183,3 +187,37 @@ async def tier_rules(session: AsyncSession) -> list[TierRule]:
 
 async def topup_bonuses(session: AsyncSession) -> list[TopupBonus]:
     return list(await session.scalars(select(TopupBonus).order_by(TopupBonus.min_amount)))
+
+
+async def points_taken_back(session: AsyncSession, member_id: int, ref_type: str, ref_id: str) -> int:
+    """Points already taken back from what a reference earned (partial refunds: ``ref_id:key``)."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(PointsEntry.delta), 0)).where(
+            PointsEntry.member_id == member_id,
+            PointsEntry.kind == "reverse",
+            PointsEntry.ref_type == ref_type,
+            PointsEntry.ref_id.like(ref_id + ":%"),
+        )
+    )
+    return -int(total or 0)
+
+
+async def spend_amount(session: AsyncSession, member_id: int, ref_type: str, ref_id: str) -> int | None:
+    """The spend a reference counted towards tiers (None: not counted)."""
+    return await session.scalar(
+        select(MemberSpend.amount).where(
+            MemberSpend.member_id == member_id, MemberSpend.ref_type == ref_type, MemberSpend.ref_id == ref_id
+        )
+    )
+
+
+async def spend_refunded(session: AsyncSession, member_id: int, order_ref: str) -> int:
+    """Spend taken back by refunds of an order (``refund`` rows keyed ``order:key``), as a positive sum."""
+    total = await session.scalar(
+        select(func.coalesce(func.sum(MemberSpend.amount), 0)).where(
+            MemberSpend.member_id == member_id,
+            MemberSpend.ref_type == "refund",
+            MemberSpend.ref_id.like(order_ref + ":%"),
+        )
+    )
+    return -int(total or 0)

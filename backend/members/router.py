@@ -2,7 +2,8 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, status
+from fastapi import APIRouter, Header, Query, Response, status
+from sqlalchemy import select
 
 from backend.auth.deps import (
     AppSettings,
@@ -17,15 +18,28 @@ from backend.core import audit
 from backend.core.db import DbSession
 from backend.core.errors import ValidationFailed
 from backend.core.schemas import Phone
+from backend.core.time import utcnow
+from backend.members import loyalty, mall, merge, service, wallet
 from backend.members import repository as repo
-from backend.members import service, wallet
-from backend.members.models import TierRule, TopupBonus
+from backend.members.models import EarnRule as EarnRuleRow
+from backend.members.models import EventCoupon, TierRule, TopupBonus
 from backend.members.schemas import (
+    EarnRule,
+    EarnRuleIn,
+    EventCouponIn,
+    LoyaltyConfig,
+    MallCollect,
+    MallItem,
+    MallItemCreate,
+    MallItemUpdate,
+    MallRedemption,
     Member,
     MemberCode,
     MemberIdentify,
+    MemberMergeOut,
     MemberSummary,
     MemberUpdate,
+    MergeIn,
     PasswordSet,
     PointsEntry,
     StoredValueEntry,
@@ -199,3 +213,134 @@ async def replace_topup_bonuses(
         after={"bonuses": [b.model_dump() for b in body]},
     )
     return [TopupBonusRule.model_validate(b) for b in await repo.topup_bonuses(session)]
+
+
+@router.get("/loyalty", response_model=LoyaltyConfig)
+async def get_loyalty(session: DbSession) -> LoyaltyConfig:
+    """How points are earned and what they are worth as a tender."""
+    return LoyaltyConfig.model_validate(await loyalty.config(session))
+
+
+@router.put("/loyalty", response_model=LoyaltyConfig)
+async def set_loyalty(body: LoyaltyConfig, principal: CurrentHQ, session: DbSession) -> LoyaltyConfig:
+    """Set the earn rate, points validity, redemption rate and the largest share points may pay (HQ)."""
+    config = await loyalty.config(session)
+    before = LoyaltyConfig.model_validate(config).model_dump()
+    for key, value in body.model_dump().items():
+        setattr(config, key, value)
+    config.updated_at = utcnow()
+    await session.flush()
+    audit.record(
+        session, principal, "loyalty.config", "loyalty_config", 1, before=before, after=body.model_dump()
+    )
+    return LoyaltyConfig.model_validate(config)
+
+
+@router.get("/earn-rules", response_model=list[EarnRule])
+async def list_earn_rules(session: DbSession) -> list[EarnRule]:
+    """Points multipliers by category and by campaign."""
+    return [EarnRule.model_validate(r) for r in await loyalty.earn_rules(session)]
+
+
+@router.put("/earn-rules", response_model=list[EarnRule])
+async def replace_earn_rules(
+    body: list[EarnRuleIn], principal: CurrentHQ, session: DbSession
+) -> list[EarnRule]:
+    """Set the points multipliers (HQ); they apply to orders completed from now on."""
+    before = [EarnRule.model_validate(r).model_dump(mode="json") for r in await loyalty.earn_rules(session)]
+    for old in await loyalty.earn_rules(session):
+        await session.delete(old)
+    await session.flush()
+    session.add_all(EarnRuleRow(**r.model_dump()) for r in body)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "earn_rules.replace",
+        "earn_rules",
+        "all",
+        before={"rules": before},
+        after={"rules": [r.model_dump(mode="json") for r in body]},
+    )
+    return [EarnRule.model_validate(r) for r in await loyalty.earn_rules(session)]
+
+
+@router.get("/event-coupons", response_model=list[EventCouponIn])
+async def list_event_coupons(principal: CurrentStaff, session: DbSession) -> list[EventCouponIn]:
+    """Coupon templates issued on sign-up and in the birthday month."""
+    rows = await session.scalars(select(EventCoupon).order_by(EventCoupon.id))
+    return [EventCouponIn.model_validate(r) for r in rows]
+
+
+@router.put("/event-coupons", response_model=list[EventCouponIn])
+async def replace_event_coupons(
+    body: list[EventCouponIn], principal: CurrentHQ, session: DbSession
+) -> list[EventCouponIn]:
+    """Set which coupon templates sign-up and birthdays issue (HQ)."""
+    for old in await session.scalars(select(EventCoupon)):
+        await session.delete(old)
+    await session.flush()
+    session.add_all(EventCoupon(**e.model_dump()) for e in body)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "event_coupons.replace",
+        "member_event_coupons",
+        "all",
+        after={"event_coupons": [e.model_dump() for e in body]},
+    )
+    rows = await session.scalars(select(EventCoupon).order_by(EventCoupon.id))
+    return [EventCouponIn.model_validate(r) for r in rows]
+
+
+@router.get("/mall/items", response_model=list[MallItem])
+async def list_mall_items(session: DbSession) -> list[MallItem]:
+    """What points can be exchanged for (积分商城)."""
+    return [MallItem.model_validate(i) for i in await mall.items(session)]
+
+
+@router.post("/mall/items", response_model=MallItem, status_code=201)
+async def create_mall_item(body: MallItemCreate, principal: CurrentHQ, session: DbSession) -> MallItem:
+    """Put a coupon or a SKU in the points mall (HQ)."""
+    return MallItem.model_validate(await mall.create_item(session, principal, body))
+
+
+@router.patch("/mall/items/{item_id}", response_model=MallItem)
+async def update_mall_item(
+    item_id: int, body: MallItemUpdate, principal: CurrentHQ, session: DbSession
+) -> MallItem:
+    """Change a points mall item's price in points, stock, limit or status (HQ)."""
+    return MallItem.model_validate(await mall.update_item(session, principal, item_id, body))
+
+
+@router.post("/mall/items/{item_id}/redeem", response_model=MallRedemption, status_code=201)
+async def redeem_mall_item(
+    item_id: int, key: IdempotencyKey, principal: CurrentMember, session: DbSession, response: Response
+) -> MallRedemption:
+    """Exchange points for an item; the same Idempotency-Key returns the first exchange."""
+    row, replayed = await mall.redeem(session, principal.id, item_id, key)
+    if replayed:
+        response.status_code = status.HTTP_200_OK
+    return MallRedemption.model_validate(row)
+
+
+@router.get("/me/mall/redemptions", response_model=list[MallRedemption])
+async def my_mall_redemptions(principal: CurrentMember, session: DbSession) -> list[MallRedemption]:
+    """The member's points mall exchanges, newest first."""
+    return [MallRedemption.model_validate(r) for r in await mall.redemptions(session, principal.id)]
+
+
+@router.post("/mall/redemptions/{redemption_id}/collect", response_model=MallRedemption)
+async def collect_mall_item(
+    redemption_id: int, body: MallCollect, principal: CurrentStaff, session: DbSession
+) -> MallRedemption:
+    """Hand an exchanged SKU over at a store (its stock leaves that store)."""
+    principal.require_role(StaffRole.CLERK, StaffRole.CASHIER, StaffRole.STORE_MANAGER)
+    return MallRedemption.model_validate(await mall.collect(session, principal, redemption_id, body.store_id))
+
+
+@router.post("/merge", response_model=MemberMergeOut, status_code=201)
+async def merge_members(body: MergeIn, principal: CurrentHQ, session: DbSession) -> MemberMergeOut:
+    """Merge a duplicate account into another (HQ): every balance, coupon, order and spend moves."""
+    return MemberMergeOut.model_validate(await merge.merge(session, principal, body.kept_id, body.merged_id))

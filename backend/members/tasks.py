@@ -15,3 +15,10 @@ async def nightly(session: AsyncSession) -> dict[str, int]:
     for member_id in member_ids:
         await wallet.recompute_tier(session, member_id)
     return {"points_expired": expired, "tiers_recomputed": len(member_ids)}
+
+
+async def birthday(session: AsyncSession) -> dict[str, int]:
+    """Issue this year's birthday-month coupons (once per member and year)."""
+    from backend.members.perks import birthday_coupons
+
+    return {"coupons_issued": await birthday_coupons(session)}

@@ -191,7 +191,7 @@ def bonus_for(amount: int, bonuses: list[tuple[int, int]]) -> int:
 
 async def _stored_value_move(
     session: AsyncSession,
-    settings: Settings,
+    max_balance: int,
     member_id: int,
     kind: str,
     delta: int,
@@ -199,13 +199,13 @@ async def _stored_value_move(
     ref_id: str,
     store_id: int | None,
 ) -> StoredValueEntry:
-    balance = await repo.add_stored_value(session, member_id, delta, settings.stored_value_max_balance)
+    balance = await repo.add_stored_value(session, member_id, delta, max_balance)
     if balance is None:
         wallet = await repo.wallet(session, member_id)
         current = wallet.stored_value if wallet else 0
         if delta < 0:
             raise InsufficientBalance(detail={"requested": -delta, "balance": current})
-        raise BalanceLimit(detail={"balance": current, "max_balance": settings.stored_value_max_balance})
+        raise BalanceLimit(detail={"balance": current, "max_balance": max_balance})
     entry = StoredValueEntry(
         member_id=member_id,
         kind=kind,
@@ -239,12 +239,21 @@ async def top_up(
     await repo.ensure_wallet(session, member_id)
     bonus_amount = bonus_for(amount, [(b.min_amount, b.bonus) for b in await repo.topup_bonuses(session)])
     entries = [
-        await _stored_value_move(session, settings, member_id, "topup", amount, ref_type, ref_id, store_id)
+        await _stored_value_move(
+            session, settings.stored_value_max_balance, member_id, "topup", amount, ref_type, ref_id, store_id
+        )
     ]
     if bonus_amount:
         entries.append(
             await _stored_value_move(
-                session, settings, member_id, "bonus", bonus_amount, ref_type, ref_id, store_id
+                session,
+                settings.stored_value_max_balance,
+                member_id,
+                "bonus",
+                bonus_amount,
+                ref_type,
+                ref_id,
+                store_id,
             )
         )
     _event(
@@ -272,7 +281,9 @@ async def pay(
     if existing is not None:
         return existing
     await repo.ensure_wallet(session, member_id)
-    entry = await _stored_value_move(session, settings, member_id, "pay", -amount, ref_type, ref_id, store_id)
+    entry = await _stored_value_move(
+        session, settings.stored_value_max_balance, member_id, "pay", -amount, ref_type, ref_id, store_id
+    )
     _event(session, member_id, "stored_value.paid", {"amount": amount, "balance": entry.balance_after})
     return entry
 
@@ -288,6 +299,20 @@ async def refund(
     store_id: int | None = None,
 ) -> StoredValueEntry:
     """Return stored value paid for a reference, at most what was paid and not yet refunded."""
+    return await refund_stored_value(session, member_id, amount, ref_type, ref_id, refund_key, store_id)
+
+
+async def refund_stored_value(
+    session: AsyncSession,
+    member_id: int,
+    amount: int,
+    ref_type: str,
+    ref_id: str,
+    refund_key: str,
+    store_id: int | None = None,
+) -> StoredValueEntry:
+    """``refund`` without settings: a refund may take the balance past the top-up limit (it is the
+    member's money coming back)."""
     full_ref = f"{ref_id}:{refund_key}"
     existing = await repo.stored_value_entry(session, member_id, "refund", ref_type, full_ref)
     if existing is not None:
@@ -298,16 +323,8 @@ async def refund(
             "The refund exceeds what was paid with stored value.",
             detail={"amount": amount, "paid": paid, "refunded": refunded},
         )
-    # A refund may take the balance past the top-up limit: it is the member's money coming back.
     entry = await _stored_value_move(
-        session,
-        settings.model_copy(update={"stored_value_max_balance": 2**31 - 1}),
-        member_id,
-        "refund",
-        amount,
-        ref_type,
-        full_ref,
-        store_id,
+        session, 2**31 - 1, member_id, "refund", amount, ref_type, full_ref, store_id
     )
     _event(session, member_id, "stored_value.refunded", {"amount": amount, "balance": entry.balance_after})
     return entry
@@ -362,3 +379,55 @@ async def recompute_tier(session: AsyncSession, member_id: int, now: datetime | 
     wallet.spend_12m = spend
     next_tier = upcoming[0] if upcoming else None
     return TierProgress(tier, next_tier, spend, next_tier.min_spend_12m - spend if next_tier else None)
+
+
+async def take_back_earned(
+    session: AsyncSession, member_id: int, points: int, ref_type: str, ref_id: str, key: str
+) -> int:
+    """Take back up to ``points`` earned by a reference (a partial refund), from what is left of its lot
+    and of the balance; returns the points taken. One entry per ``key``, so a replay takes nothing more."""
+    full_ref = f"{ref_id}:{key}"
+    existing = await repo.points_entry(session, member_id, "reverse", ref_type, full_ref)
+    if existing is not None or points <= 0:
+        return 0
+    earned = await repo.points_entry(session, member_id, "earn", ref_type, ref_id)
+    held = await get_wallet(session, member_id)
+    take = min(points, held.points, earned.remaining if earned else held.points)
+    if take and not await repo.add_points(session, member_id, -take):
+        take = 0
+    if earned is not None:
+        earned.remaining -= take
+    session.add(
+        PointsEntry(member_id=member_id, kind="reverse", delta=-take, ref_type=ref_type, ref_id=full_ref)
+    )
+    await session.flush()
+    if take:
+        _event(session, member_id, "points.reversed", {"points": -take, "ref": f"{ref_type}:{full_ref}"})
+    return take
+
+
+async def restore_points(
+    session: AsyncSession, member_id: int, points: int, ref_type: str, ref_id: str, *, valid_days: int
+) -> PointsEntry | None:
+    """Give back points spent on a reference (a refund of a points tender) as a new lot."""
+    if points <= 0:
+        return None
+    existing = await repo.points_entry(session, member_id, "restore", ref_type, ref_id)
+    if existing is not None:
+        return existing
+    await repo.ensure_wallet(session, member_id)
+    entry = PointsEntry(
+        member_id=member_id,
+        kind="restore",
+        delta=points,
+        remaining=points,
+        ref_type=ref_type,
+        ref_id=ref_id,
+        expires_at=utcnow() + timedelta(days=valid_days),
+        note="points returned by refund",
+    )
+    session.add(entry)
+    await session.flush()
+    await repo.add_points(session, member_id, points)
+    _event(session, member_id, "points.restored", {"points": points, "ref": f"{ref_type}:{ref_id}"})
+    return entry

@@ -9,7 +9,7 @@ from backend.catalog.models import Product, Sku
 from backend.core.errors import Forbidden, NotFound, ValidationFailed
 from backend.orders import repository as repo
 from backend.orders.models import Cart, CartLine
-from backend.orders.pricer import CartContext, ContextLine, get_pricer
+from backend.orders.pricer import CartContext, ContextLine, price
 from backend.orders.schemas import Discount, PricedCartOut, PricedLine, Problem
 from backend.stores.errors import StoreNotFound
 
@@ -152,7 +152,7 @@ async def describe(
                 )
         out.append(line)
     known = [line for line in out if line.sku_id in catalog]
-    priced = await get_pricer().price_cart(
+    priced = await price(
         session,
         CartContext(
             lines=[ContextLine(line.sku_id, line.quantity, store_id) for line in known],

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import secrets
+from dataclasses import replace
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -17,9 +18,11 @@ from backend.core.geo import haversine_m
 from backend.core.settings import Settings
 from backend.core.time import as_utc, utcnow
 from backend.inventory.service import stock as inventory
+from backend.marketing import coupons
+from backend.marketing.errors import CouponUnavailable
 from backend.orders import cart as carts
+from backend.orders import payment, routing, state
 from backend.orders import repository as repo
-from backend.orders import routing, state
 from backend.orders.errors import (
     BadPickupSlot,
     CartEmpty,
@@ -30,7 +33,7 @@ from backend.orders.errors import (
 )
 from backend.orders.models import IdempotencyKey, Order, OrderLine, OrderStatus, Shipment
 from backend.orders.payment import line_ref
-from backend.orders.pricer import CartContext, ContextLine, get_pricer
+from backend.orders.pricer import CartContext, ContextLine, PricedCart, price
 from backend.orders.schemas import OrderCreate
 from backend.stores.errors import StoreNotFound
 from backend.stores.models import Store
@@ -39,6 +42,7 @@ from backend.stores.service import delivery_fee
 
 SLOT_MINUTES = 30
 SLOT_HORIZON = timedelta(days=7)
+COUPON_ATTEMPTS = 5
 
 
 def request_hash(body: OrderCreate) -> str:
@@ -124,6 +128,36 @@ async def _claim_key(session: AsyncSession, owner: str, key: str, digest: str) -
     return order
 
 
+async def price_and_hold_coupons(session: AsyncSession, cart: CartContext, order_ref: str) -> PricedCart:
+    """Price the cart and mark the coupons it uses as used by ``order_ref``, in the order's transaction.
+
+    Each coupon is taken by one conditional update, so it is used at most once however many checkouts
+    race for it. A named coupon that is gone fails the checkout; an automatically chosen one is left
+    out and the cart priced again without it.
+    """
+    at = cart.at or utcnow()
+    cart = replace(cart, at=at)
+    excluded: set[int] = set()
+    for _ in range(COUPON_ATTEMPTS):
+        priced = await price(session, cart, exclude=frozenset(excluded))
+        taken: list[int] = []
+        lost: int | None = None
+        for coupon_id in priced.coupon_ids:
+            if await coupons.use_for_order(session, coupon_id, order_ref, at):
+                taken.append(coupon_id)
+            else:
+                lost = coupon_id
+                break
+        if lost is None:
+            return priced
+        for coupon_id in taken:
+            await coupons.release_coupon(session, coupon_id, order_ref)
+        if cart.coupon_ids is not None:
+            raise CouponUnavailable(detail={"coupon_id": lost})
+        excluded.add(lost)
+    raise CouponUnavailable(detail={"coupon_ids": sorted(excluded)})
+
+
 async def place_order(
     session: AsyncSession, principal: Principal, body: OrderCreate, key: str, settings: Settings
 ) -> tuple[Order, bool]:
@@ -202,7 +236,8 @@ async def place_order(
     context_lines = [
         ContextLine(sku, qty, store_id) for store_id, part in assignments.items() for sku, qty in part
     ]
-    priced = await get_pricer().price_cart(
+    number = await new_number(session, now)
+    priced = await price_and_hold_coupons(
         session,
         CartContext(
             lines=context_lines,
@@ -211,10 +246,12 @@ async def place_order(
             fulfilment=body.fulfilment,
             shipping_fee=shipping_fee,
             at=now,
+            coupon_ids=None if body.coupon_ids is None else tuple(body.coupon_ids),
         ),
+        f"order:{number}",
     )
     order = Order(
-        number=await new_number(session, now),
+        number=number,
         channel="online",
         fulfilment=body.fulfilment,
         status=OrderStatus.PENDING_PAYMENT,
@@ -290,7 +327,15 @@ async def place_order(
             )
         )
     claimed.order_id = order.id
+    await payment.take_wallet_tenders(
+        session,
+        order,
+        points_amount=body.points_amount,
+        stored_value=body.stored_value,
+        store_id=order.store_id,
+    )
     await state.record_created(session, order, principal)
+    await payment.settle_if_covered(session, order, principal)
     if from_cart and cart is not None:
         await carts.clear(session, cart, [sku for sku, _ in lines])
     await session.flush()

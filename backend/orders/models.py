@@ -20,6 +20,8 @@ from backend.core.db import Base, bigpk, created_at, intpk, updated_at
 
 class OrderStatus(StrEnum):
     PENDING_PAYMENT = "pending_payment"
+    # held by the risk rules for review (backend/intelligence/risk.py), before it can be paid
+    HELD = "held"
     PAID = "paid"
     PICKING = "picking"
     READY_FOR_PICKUP = "ready_for_pickup"

@@ -22,17 +22,24 @@ from backend.members.models import Member
 from backend.orders import cart as carts
 from backend.orders import payment, state
 from backend.orders import repository as repo
-from backend.orders.checkout import _check_catalog, new_number
+from backend.orders.checkout import _check_catalog, new_number, price_and_hold_coupons
 from backend.orders.errors import TenderShort, UnknownBarcode
 from backend.orders.models import Channel, Order, OrderLine, OrderStatus, Tender
-from backend.orders.pricer import CartContext, ContextLine, get_pricer
+from backend.orders.pricer import CartContext, ContextLine
 from backend.orders.schemas import OfflineResult, PosSaleCreate, Receipt
 from backend.stores.errors import StoreNotFound
 from shared import codes
 
 CASHIER_ROLES = (StaffRole.CASHIER, StaffRole.STORE_MANAGER)
 RECEIPT_TTL = timedelta(days=730)
-METHOD_ZH = {"cash": "现金", "card": "银行卡", "sandbox_qr": "扫码支付", "online": "在线支付"}
+METHOD_ZH = {
+    "cash": "现金",
+    "card": "银行卡",
+    "sandbox_qr": "扫码支付",
+    "online": "在线支付",
+    "stored_value": "储值",
+    "points": "积分",
+}
 
 
 def till_store(principal: Principal, store_id: int | None) -> int:
@@ -67,13 +74,22 @@ async def _lines(session: AsyncSession, principal: Principal, body: PosSaleCreat
     return sorted(merged.items())
 
 
+def _wallet_amounts(body: PosSaleCreate) -> tuple[int, int]:
+    """(points, stored value) fen the member pays from their wallet."""
+    points = sum(t.amount for t in body.tenders if t.method == "points")
+    stored = sum(t.amount for t in body.tenders if t.method == "stored_value")
+    return points, stored
+
+
 def _tenders(body: PosSaleCreate, total: int) -> list[Tender]:
-    other = [t for t in body.tenders if t.method != "cash"]
+    """The till tenders (cash with change, card, QR); the wallet tenders are taken separately."""
+    wallet_sum = sum(_wallet_amounts(body))
+    other = [t for t in body.tenders if t.method not in ("cash", "stored_value", "points")]
     cash_given = sum(t.amount for t in body.tenders if t.method == "cash")
-    other_sum = sum(t.amount for t in other)
+    other_sum = sum(t.amount for t in other) + wallet_sum
     if other_sum > total:
         raise ValidationFailed(
-            "非现金支付超过应付金额 / Card and QR payments exceed the total.",
+            "非现金支付超过应付金额 / Card, QR, points and stored value exceed the total.",
             detail={"total": total, "non_cash": other_sum},
         )
     cash_due = total - other_sum
@@ -115,7 +131,7 @@ async def create_sale(
             "A sale cannot happen in the future.", detail={"created_at": sold_at.isoformat()}
         )
     channel = Channel.KIOSK if principal.is_device else Channel.POS
-    priced = await get_pricer().price_cart(
+    priced = await price_and_hold_coupons(
         session,
         CartContext(
             lines=[ContextLine(sku, qty, store_id) for sku, qty in lines],
@@ -123,9 +139,12 @@ async def create_sale(
             channel=channel,
             fulfilment="in_store",
             at=sold_at,
+            coupon_ids=None if body.coupon_ids is None else tuple(body.coupon_ids),
         ),
+        f"sale:{body.client_id}",
     )
     tenders = _tenders(body, priced.total)
+    points_amount, stored_value = _wallet_amounts(body)
     order = Order(
         number=await new_number(session, now),
         channel=channel,
@@ -140,7 +159,7 @@ async def create_sale(
         discount_total=priced.discount_total,
         shipping_fee=0,
         total=priced.total,
-        paid_amount=priced.total,
+        paid_amount=priced.total - points_amount - stored_value,
         discounts=priced.order_discounts,
         sold_at=sold_at,
         paid_at=sold_at,
@@ -177,6 +196,9 @@ async def create_sale(
                 picked_qty=data.quantity,
             )
         )
+    await payment.take_wallet_tenders(
+        session, order, points_amount=points_amount, stored_value=stored_value, store_id=store_id
+    )
     for tender in tenders:
         tender.order_id = order.id
         session.add(tender)

@@ -10,12 +10,13 @@ store prices from ``backend.pricing`` and no promotions; the promotion engine in
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.core.errors import Conflict
 from backend.pricing.service import price_for
 
 
@@ -37,6 +38,8 @@ class CartContext:
     fulfilment: str = "pickup"
     shipping_fee: int = 0
     at: datetime | None = None
+    # The member's coupons to use; None: the best combination of all their usable coupons (自动匹配).
+    coupon_ids: tuple[int, ...] | None = None
 
 
 @dataclass(slots=True)
@@ -79,6 +82,16 @@ class PricedCart:
     def total(self) -> int:
         return max(0, self.subtotal - self.discount_total + self.shipping_fee)
 
+    @property
+    def coupon_ids(self) -> list[int]:
+        """The coupons the priced cart uses (named in its discounts)."""
+        found = {
+            int(d["coupon_id"])
+            for d in [*(d for line in self.lines for d in line.discounts), *self.order_discounts]
+            if d.get("coupon_id") is not None
+        }
+        return sorted(found)
+
 
 class CartPricer(Protocol):
     async def price_cart(self, session: AsyncSession, cart: CartContext) -> PricedCart: ...
@@ -119,3 +132,65 @@ def set_pricer(pricer: CartPricer | None) -> None:
     """Install the pricer carts and orders use (None restores store prices without promotions)."""
     global _pricer
     _pricer = pricer or StorePricePricer()
+
+
+class CouponNotApplicable(Conflict):
+    code = "coupon_unavailable"
+    default_message = "优惠券不可用于此订单 / A named coupon cannot be used on this order."
+
+
+async def _member_coupon_ids(session: AsyncSession, member_id: int) -> tuple[int, ...]:
+    from backend.marketing import repository as marketing_repo
+    from backend.marketing.models import CouponStatus
+
+    held = await marketing_repo.member_coupons(session, member_id, CouponStatus.UNUSED)
+    return tuple(coupon.id for coupon, _ in held)
+
+
+async def _tier_perk(session: AsyncSession, cart: CartContext, priced: PricedCart) -> None:
+    """The member's tier discount on lines without a promotion discount (see ``backend.members.loyalty``)."""
+    from backend.members import loyalty
+
+    if cart.member_id is None or not priced.lines:
+        return
+    tier = await loyalty.tier_of(session, cart.member_id)
+    if tier is None or tier.discount_bp <= 0:
+        return
+    parts = loyalty.tier_discounts(
+        tier.discount_bp,
+        [line.line_total for line in priced.lines],
+        [any(d.get("promotion_id") is not None for d in line.discounts) for line in priced.lines],
+    )
+    rate = (10_000 - tier.discount_bp) / 1000
+    label = f"{tier.name_zh} {rate:g}折 / {tier.name_en} member price"
+    for line, amount in zip(priced.lines, parts, strict=True):
+        if amount > 0:
+            line.discounts.append({"rule": label, "amount": amount, "tier": tier.code})
+
+
+async def price(
+    session: AsyncSession, cart: CartContext, *, exclude: frozenset[int] = frozenset()
+) -> PricedCart:
+    """Price a cart for a member at any channel: the installed pricer (promotions and coupons, the
+    member's best coupons when the cart names none), then the tier discount.
+
+    Named coupons must all apply; otherwise ``CouponNotApplicable`` says which did not. ``exclude``
+    leaves coupons out of the automatic choice (taken by a concurrent checkout).
+    """
+    named = cart.coupon_ids
+    if cart.member_id is None:
+        if named:
+            raise CouponNotApplicable(
+                "优惠券须由会员使用 / Coupons need a member.", detail={"coupon_ids": named}
+            )
+        cart = replace(cart, coupon_ids=())
+    elif named is None:
+        held = await _member_coupon_ids(session, cart.member_id)
+        cart = replace(cart, coupon_ids=tuple(i for i in held if i not in exclude))
+    priced = await get_pricer().price_cart(session, cart)
+    if named:
+        missing = sorted(set(named) - set(priced.coupon_ids))
+        if missing:
+            raise CouponNotApplicable(detail={"coupon_ids": missing})
+    await _tier_perk(session, cart, priced)
+    return priced

@@ -25,8 +25,12 @@ RETURNABLE = (OrderStatus.COMPLETED, OrderStatus.PARTIALLY_REFUNDED)
 
 
 async def create_return(
-    session: AsyncSession, principal: Principal, body: ReturnCreate
+    session: AsyncSession, principal: Principal, body: ReturnCreate, *, window_days: int | None = None
 ) -> tuple[OrderReturn, bool]:
+    """Take goods back at ``body.store_id``: stock back through the ledger, money back to the tenders.
+
+    ``window_days`` replaces the no-reason window for a return already approved under a longer one
+    (an after-sales request for a quality fault)."""
     principal.require_role(*RETURN_ROLES)
     principal.require_store(body.store_id)
     if body.client_id:
@@ -44,16 +48,16 @@ async def create_return(
             f"An order that is {order.status} cannot be returned.",
             detail={"order_id": order.id, "status": order.status},
         )
-    policy = await repo.return_policy(session)
+    days = window_days if window_days is not None else (await repo.return_policy(session)).window_days
     done_at = order.completed_at or order.created_at
-    deadline = done_at + timedelta(days=policy.window_days)
+    deadline = done_at + timedelta(days=days)
     if utcnow() > deadline:
         raise ReturnWindowClosed(
-            f"已超过{policy.window_days}天退货期限 / The {policy.window_days}-day return window closed.",
+            f"已超过{days}天退货期限 / The {days}-day return window closed.",
             detail={
                 "completed_at": done_at.isoformat(),
                 "deadline": deadline.isoformat(),
-                "window_days": policy.window_days,
+                "window_days": days,
             },
         )
     lines = {ln.id: ln for ln in await repo.order_lines(session, order.id)}

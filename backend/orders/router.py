@@ -4,9 +4,16 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Query, Response, status
+from fastapi import APIRouter, Header, Query, Request, Response, status
 
-from backend.auth.deps import AppSettings, CurrentHQ, CurrentMember, CurrentPrincipal, CurrentStaff
+from backend.auth.deps import (
+    AppSettings,
+    CurrentDevice,
+    CurrentHQ,
+    CurrentMember,
+    CurrentPrincipal,
+    CurrentStaff,
+)
 from backend.auth.principal import StaffRole
 from backend.core import audit
 from backend.core.db import DbSession
@@ -23,6 +30,7 @@ from backend.orders.schemas import (
     CartLineIn,
     CartLineUpdate,
     CartStoreIn,
+    KioskCheckout,
     Order,
     OrderCreate,
     OrderEventOut,
@@ -131,12 +139,19 @@ async def place_order(
     session: DbSession,
     settings: AppSettings,
     response: Response,
+    request: Request,
     idempotency_key: IdemKey = None,
 ) -> Order:
     """Place an order (pickup, same-city delivery or shipping); stock is held until it is paid."""
+    from backend.intelligence import risk
+
     if not idempotency_key:
         raise IdempotencyKeyRequired()
+    await risk.guard_order(request, principal)
     order, replayed = await checkout.place_order(session, principal, body, idempotency_key, settings)
+    if not replayed:
+        # abnormal-order rules: a suspicious order is held for review before it can be paid
+        await risk.screen_order(session, request, order)
     if replayed:
         response.status_code = status.HTTP_200_OK
         response.headers["Idempotent-Replayed"] = "true"
@@ -274,6 +289,14 @@ async def answer_substitution(
     """Accept or decline the substitute the picker offered for a line."""
     order = await picking.answer_substitute(session, principal, order_id, line_id, body.accept)
     return await access.to_schema(session, order)
+
+
+@router.post("/pos/kiosk-checkouts/{client_id}/cancel", response_model=KioskCheckout)
+async def cancel_kiosk_checkout(
+    client_id: str, principal: CurrentDevice, session: DbSession
+) -> KioskCheckout:
+    """Close an unpaid kiosk checkout the shopper walked away from; its coupons are given back."""
+    return KioskCheckout.model_validate(await kiosk.cancel_checkout(session, principal, client_id))
 
 
 # --- routing ---

@@ -98,6 +98,13 @@ class OrderCreate(Schema):
     address: Address | None = None
     pickup_slot_start: datetime | None = None
     note: str | None = Field(default=None, max_length=200)
+    # The member's coupons to use; omitted: the best combination of their coupons is chosen (自动匹配);
+    # [] uses none.
+    coupon_ids: list[int] | None = Field(default=None, max_length=10)
+    # Fen paid with points (100 points = 1 yuan by default, at most a share of the total).
+    points_amount: int = Field(default=0, ge=0, le=10**9)
+    # Fen paid from the member's stored value (储值).
+    stored_value: int = Field(default=0, ge=0, le=10**9)
 
     @model_validator(mode="after")
     def _needs(self) -> OrderCreate:
@@ -352,8 +359,10 @@ class PosLineIn(Schema):
 
 
 class TenderIn(Schema):
-    method: Literal["cash", "card", "sandbox_qr"]
-    # For cash, the money handed over (change is given back); otherwise the amount charged.
+    # points and stored_value are paid from the identified member's wallet (member_id required).
+    method: Literal["cash", "card", "sandbox_qr", "stored_value", "points"]
+    # For cash, the money handed over (change is given back); otherwise the amount charged (fen; for
+    # points, the fen the points pay).
     amount: Annotated[int, Field(ge=1, le=10**9)]
     reference: str | None = Field(default=None, max_length=64)
 
@@ -368,11 +377,19 @@ class PosSaleCreate(Schema):
     tenders: list[TenderIn] = Field(min_length=1, max_length=5)
     # When the sale happened (offline sales); defaults to now.
     created_at: datetime | None = None
+    # The member's coupons to use; omitted: the best combination of their coupons (自动匹配).
+    coupon_ids: list[int] | None = Field(default=None, max_length=10)
 
     @model_validator(mode="after")
     def _lines(self) -> PosSaleCreate:
         if not self.lines and self.cart_session_id is None:
             raise ValueError("a sale needs lines or a cart session")
+        if self.member_id is None and any(t.method in ("stored_value", "points") for t in self.tenders):
+            raise ValueError("stored_value and points tenders need member_id")
+        if len({t.method for t in self.tenders if t.method in ("stored_value", "points")}) != len(
+            [t for t in self.tenders if t.method in ("stored_value", "points")]
+        ):
+            raise ValueError("at most one stored_value and one points tender")
         return self
 
 
@@ -483,11 +500,18 @@ class KioskCheckoutCreate(Schema):
     lines: list[PosLineIn] = Field(default_factory=list, max_length=200)
     cart_session_id: ClientId | None = None
     member_id: int | None = Field(default=None, ge=1)
+    # As at checkout: coupons (omitted: chosen automatically), fen paid with points and stored value.
+    # Points and stored value either pay the whole basket (no QR payment) or are not used.
+    coupon_ids: list[int] | None = Field(default=None, max_length=10)
+    points_amount: int = Field(default=0, ge=0, le=10**9)
+    stored_value: int = Field(default=0, ge=0, le=10**9)
 
     @model_validator(mode="after")
     def _lines(self) -> KioskCheckoutCreate:
         if not self.lines and self.cart_session_id is None:
             raise ValueError("a checkout needs lines or a cart session")
+        if self.member_id is None and (self.points_amount or self.stored_value or self.coupon_ids):
+            raise ValueError("points, stored value and coupons need member_id")
         return self
 
 

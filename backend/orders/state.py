@@ -3,6 +3,9 @@
 pending_payment → paid → picking → ready_for_pickup | out_for_delivery | shipped → completed;
 cancelled before handover; completed → partially_refunded → refunded by returns. Till sales are
 created completed.
+
+Membership follows the status: a completed order earns its points and counts towards the member's tier;
+a cancelled one gives its coupons and wallet tenders back (``backend.orders.payment``).
 """
 
 from __future__ import annotations
@@ -20,7 +23,8 @@ S = OrderStatus
 
 TRANSITIONS: dict[str | None, frozenset[str]] = {
     None: frozenset({S.PENDING_PAYMENT, S.COMPLETED}),
-    S.PENDING_PAYMENT: frozenset({S.PAID, S.CANCELLED}),
+    S.PENDING_PAYMENT: frozenset({S.PAID, S.CANCELLED, S.HELD}),
+    S.HELD: frozenset({S.PENDING_PAYMENT, S.CANCELLED}),
     S.PAID: frozenset({S.PICKING, S.CANCELLED}),
     S.PICKING: frozenset({S.READY_FOR_PICKUP, S.OUT_FOR_DELIVERY, S.SHIPPED, S.CANCELLED}),
     S.READY_FOR_PICKUP: frozenset({S.COMPLETED, S.CANCELLED}),
@@ -34,6 +38,7 @@ TRANSITIONS: dict[str | None, frozenset[str]] = {
 
 STATUS_ZH = {
     S.PENDING_PAYMENT: "待付款",
+    S.HELD: "风控审核中",
     S.PAID: "已付款",
     S.PICKING: "拣货中",
     S.READY_FOR_PICKUP: "待取货",
@@ -99,6 +104,7 @@ async def record_created(session: AsyncSession, order: Order, actor: Any, note: 
         raise refuse(order, order.status, "new")
     _history(session, order, None, order.status, actor, note)
     await notify(session, order, "order.created", {"from": None, "to": order.status, "total": order.total})
+    await _membership(session, order, order.status)
 
 
 async def transition(
@@ -117,3 +123,14 @@ async def transition(
         setattr(order, key, value)
     _history(session, order, current, to, actor, note)
     await notify(session, order, "order.status", {"from": current, "to": to, "note": note})
+    if current != to:
+        await _membership(session, order, to)
+
+
+async def _membership(session: AsyncSession, order: Order, status: str) -> None:
+    from backend.orders import payment
+
+    if status == S.COMPLETED:
+        await payment.on_completed(session, order)
+    elif status == S.CANCELLED:
+        await payment.on_cancelled(session, order)

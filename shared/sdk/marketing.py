@@ -4,11 +4,27 @@ from __future__ import annotations
 
 from typing import Any
 
-from backend.marketing.schemas import Coupon, CouponTemplate, Promotion
+from backend.marketing.schemas import Coupon, CouponTemplate, Promotion, Quote
 from shared.sdk.base import Call, Resource
 
 
 class MarketingAPI(Resource):
+    def quote(
+        self,
+        store_id: int,
+        lines: list[tuple[int, int]],
+        channel: str = "online",
+        coupon_ids: list[int] | None = None,
+    ) -> Quote:
+        """Price lines at a store with the running promotions (a signed-in member's coupons too)."""
+        body = {
+            "store_id": store_id,
+            "channel": channel,
+            "lines": [{"sku_id": sku_id, "quantity": qty} for sku_id, qty in lines],
+            "coupon_ids": coupon_ids or [],
+        }
+        return self._call(Call("POST", "/marketing/quote", json=body, model=Quote))
+
     def create_promotion(self, **fields: Any) -> Promotion:
         """Create a promotion (HQ); ``rule`` is a dict with its ``type`` (threshold, percent, ...)."""
         return self._call(Call("POST", "/marketing/promotions", json=_jsonable(fields), model=Promotion))

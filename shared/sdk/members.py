@@ -5,8 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from backend.members.schemas import (
+    EarnRule,
+    EventCouponIn,
+    LoyaltyConfig,
+    MallItem,
+    MallRedemption,
     Member,
     MemberCode,
+    MemberMergeOut,
     MemberSummary,
     PointsEntry,
     StoredValueEntry,
@@ -70,3 +76,57 @@ class MembersAPI(Resource):
 
     def set_topup_bonuses(self, bonuses: list[dict[str, int]]) -> list[TopupBonusRule]:
         return self._call(Call("PUT", "/members/topup-bonuses", json=bonuses, model=list[TopupBonusRule]))
+
+    # --- loyalty rules (HQ sets them) ---
+
+    def loyalty(self) -> LoyaltyConfig:
+        return self._call(Call("GET", "/members/loyalty", model=LoyaltyConfig, auth=False))
+
+    def set_loyalty(self, **config: int) -> LoyaltyConfig:
+        return self._call(Call("PUT", "/members/loyalty", json=config, model=LoyaltyConfig))
+
+    def earn_rules(self) -> list[EarnRule]:
+        return self._call(Call("GET", "/members/earn-rules", model=list[EarnRule], auth=False))
+
+    def set_earn_rules(self, rules: list[dict[str, Any]]) -> list[EarnRule]:
+        """Category and campaign points multipliers (``multiplier_bp`` 20000 = double points)."""
+        return self._call(Call("PUT", "/members/earn-rules", json=rules, model=list[EarnRule]))
+
+    def event_coupons(self) -> list[EventCouponIn]:
+        return self._call(Call("GET", "/members/event-coupons", model=list[EventCouponIn]))
+
+    def set_event_coupons(self, rows: list[dict[str, Any]]) -> list[EventCouponIn]:
+        """Coupon templates issued on ``signup`` and in the ``birthday`` month."""
+        return self._call(Call("PUT", "/members/event-coupons", json=rows, model=list[EventCouponIn]))
+
+    # --- points mall ---
+
+    def mall_items(self) -> list[MallItem]:
+        return self._call(Call("GET", "/members/mall/items", model=list[MallItem], auth=False))
+
+    def create_mall_item(self, **item: Any) -> MallItem:
+        return self._call(Call("POST", "/members/mall/items", json=item, model=MallItem))
+
+    def update_mall_item(self, item_id: int, **changes: Any) -> MallItem:
+        return self._call(Call("PATCH", f"/members/mall/items/{item_id}", json=changes, model=MallItem))
+
+    def redeem(self, item_id: int, key: str | None = None) -> MallRedemption:
+        """Exchange points for a mall item; pass the same ``key`` to retry safely."""
+        headers = {"Idempotency-Key": key or idempotency_key()}
+        path = f"/members/mall/items/{item_id}/redeem"
+        return self._call(Call("POST", path, headers=headers, model=MallRedemption))
+
+    def my_redemptions(self) -> list[MallRedemption]:
+        return self._call(Call("GET", "/members/me/mall/redemptions", model=list[MallRedemption]))
+
+    def collect(self, redemption_id: int, store_id: int) -> MallRedemption:
+        """Hand an exchanged SKU over at a store (staff)."""
+        path = f"/members/mall/redemptions/{redemption_id}/collect"
+        return self._call(Call("POST", path, json={"store_id": store_id}, model=MallRedemption))
+
+    # --- merge (HQ) ---
+
+    def merge(self, kept_id: int, merged_id: int) -> MemberMergeOut:
+        """Fold ``merged_id`` into ``kept_id``: balances, coupons, orders and spend move; audited."""
+        body = {"kept_id": kept_id, "merged_id": merged_id}
+        return self._call(Call("POST", "/members/merge", json=body, model=MemberMergeOut))

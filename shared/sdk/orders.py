@@ -97,8 +97,14 @@ class OrdersAPI(Resource):
         pickup_slot_start: datetime | str | None = None,
         note: str | None = None,
         idempotency_key: str | None = None,
+        coupon_ids: Sequence[int] | None = None,
+        points_amount: int = 0,
+        stored_value: int = 0,
     ) -> Order:
-        """Place an order; the same ``idempotency_key`` makes a retry safe (made if omitted)."""
+        """Place an order; the same ``idempotency_key`` makes a retry safe (made if omitted).
+
+        ``coupon_ids`` None lets the best combination of the member's coupons be chosen; ``points_amount``
+        and ``stored_value`` are fen paid from the member's wallet (the rest through a payment)."""
         body = {
             "fulfilment": fulfilment,
             "store_id": store_id,
@@ -106,6 +112,9 @@ class OrdersAPI(Resource):
             "address": address,
             "pickup_slot_start": _when(pickup_slot_start),
             "note": note,
+            "coupon_ids": None if coupon_ids is None else list(coupon_ids),
+            "points_amount": points_amount,
+            "stored_value": stored_value,
         }
         headers = {"Idempotency-Key": idempotency_key or new_key()}
         return self._call(Call("POST", "/orders", json=body, headers=headers, model=Order))
@@ -250,8 +259,12 @@ class OrdersAPI(Resource):
         member_id: int | None = None,
         client_id: str | None = None,
         created_at: datetime | str | None = None,
+        coupon_ids: Sequence[int] | None = None,
     ) -> Order:
-        """A till or kiosk sale; ``client_id`` (made if omitted) makes a retry return the first sale."""
+        """A till or kiosk sale; ``client_id`` (made if omitted) makes a retry return the first sale.
+
+        Tenders may include ``{"method": "points" | "stored_value", "amount": fen}`` for an identified
+        member; ``coupon_ids`` None uses the member's best coupons."""
         body = {
             "client_id": client_id or new_key(),
             "store_id": store_id,
@@ -260,6 +273,7 @@ class OrdersAPI(Resource):
             "member_id": member_id,
             "tenders": list(tenders),
             "created_at": _when(created_at),
+            "coupon_ids": None if coupon_ids is None else list(coupon_ids),
         }
         return self._call(Call("POST", "/pos/sales", json=body, model=Order))
 
@@ -270,15 +284,26 @@ class OrdersAPI(Resource):
         cart_session_id: str | None = None,
         lines: Sequence[tuple[int, int]] | Sequence[dict[str, Any]] = (),
         member_id: int | None = None,
+        coupon_ids: Sequence[int] | None = None,
+        points_amount: int = 0,
+        stored_value: int = 0,
     ) -> KioskCheckout:
-        """Price a kiosk basket for QR payment (then ``payments.create("kiosk_sale", client_id)``)."""
+        """Price a kiosk basket for QR payment (then ``payments.create("kiosk_sale", client_id)``); a
+        basket wholly paid with ``points_amount`` + ``stored_value`` is sold at once (status ``paid``)."""
         body = {
             "client_id": client_id,
             "cart_session_id": cart_session_id,
             "lines": _lines(lines),
             "member_id": member_id,
+            "coupon_ids": None if coupon_ids is None else list(coupon_ids),
+            "points_amount": points_amount,
+            "stored_value": stored_value,
         }
         return self._call(Call("POST", "/pos/kiosk-checkouts", json=body, model=KioskCheckout))
+
+    def cancel_kiosk_checkout(self, client_id: str) -> KioskCheckout:
+        """Close an unpaid kiosk checkout (the shopper walked away); its coupons are given back."""
+        return self._call(Call("POST", f"/pos/kiosk-checkouts/{client_id}/cancel", model=KioskCheckout))
 
     def upload_offline(self, sales: Sequence[dict[str, Any]]) -> list[OfflineResult]:
         """Sales made offline, each a dict with its own ``client_id`` and ``created_at``."""
