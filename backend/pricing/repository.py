@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Row, and_, delete, false, func, or_, select
+from sqlalchemy import ColumnElement, Row, and_, delete, false, func, null, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.catalog.models import Sku
-from backend.pricing.models import PriceList, PriceListItem, PriceScope
+from backend.inventory.models import StockBatch
+from backend.pricing.days import local_date
+from backend.pricing.models import Markdown, PriceList, PriceListItem, PriceScope
 from backend.stores.models import Region, Store
 
 
@@ -48,12 +50,32 @@ def _scope_matches(ctx: StoreContext) -> ColumnElement[bool]:
     )
 
 
+def markdown_bp(ctx: StoreContext | None, today: date) -> Any:
+    """The deepest markdown (basis points) of the enclosing query's ``Sku`` at the store, counting only
+    batches that still have units there and have not expired; NULL when none."""
+    if ctx is None:
+        return null()
+    return (
+        select(func.max(Markdown.percent_bp))
+        .join(StockBatch, StockBatch.id == Markdown.batch_id)
+        .where(
+            Markdown.store_id == ctx.store_id,
+            Markdown.sku_id == Sku.id,
+            Markdown.expires_on >= today,
+            StockBatch.quantity > 0,
+        )
+        .correlate(Sku)
+        .scalar_subquery()
+    )
+
+
 async def price_rows(
-    session: AsyncSession, ctx: StoreContext | None, sku_ids: Sequence[int], at: datetime
+    session: AsyncSession, ctx: StoreContext | None, sku_ids: Sequence[int], at: datetime, today: date
 ) -> Sequence[Row[Any]]:
     """One row per (SKU, applicable list item), or one row with NULL list columns when none applies.
 
-    Columns: sku_id, base_price, price, list_id, list_name, scope, priority, valid_from.
+    Columns: sku_id, base_price, price, list_id, list_name, scope, priority, valid_from, markdown_bp
+    (the SKU's near-expiry markdown at the store on local day ``today``).
     """
     applicable = (
         select(
@@ -79,6 +101,7 @@ async def price_rows(
             applicable.c.scope,
             applicable.c.priority,
             applicable.c.valid_from,
+            markdown_bp(ctx, today).label("markdown_bp"),
         )
         .outerjoin(applicable, applicable.c.sku_id == Sku.id)
         .where(Sku.id.in_(sku_ids))
@@ -90,7 +113,7 @@ def effective_price(ctx: StoreContext | None, at: datetime) -> ColumnElement[int
     """The price of the enclosing query's ``Sku`` row at a store, as one SQL expression.
 
     The same order as ``service.price_for``: store list, region list, city-tier list, base price;
-    within a level the highest priority, then the newest ``valid_from``.
+    within a level the highest priority, then the newest ``valid_from``; then any near-expiry markdown.
     """
     if ctx is None:
         return Sku.base_price
@@ -111,12 +134,15 @@ def effective_price(ctx: StoreContext | None, at: datetime) -> ColumnElement[int
             .scalar_subquery()
         )
 
-    return func.coalesce(
+    listed = func.coalesce(
         level(PriceScope.STORE, ctx.store_id),
         level(PriceScope.REGION, ctx.region_id),
         level(PriceScope.CITY_TIER, ctx.city_tier),
         Sku.base_price,
     )
+    # A near-expiry markdown takes its percentage off, rounded half up like ``money.percent_of``.
+    bp = func.coalesce(markdown_bp(ctx, local_date(at)), 0)
+    return listed - (listed * bp + 5000) // 10000
 
 
 async def existing_sku_ids(session: AsyncSession, sku_ids: Iterable[int]) -> set[int]:

@@ -1,21 +1,29 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Response, status
 
-from backend.auth.deps import CurrentHQ
+from backend.auth.deps import CurrentHQ, CurrentStaff
 from backend.core.db import DbSession
+from backend.pricing import actions, service
 from backend.pricing import repository as repo
-from backend.pricing import service
 from backend.pricing.schemas import (
+    Markdown,
+    MarkdownRule,
+    MarkdownRuleCreate,
+    MarkdownRun,
+    PriceChange,
+    PriceChangeCreate,
     PriceList,
     PriceListCreate,
     PriceListDetail,
     PriceListItem,
     PriceListItemsSet,
     PriceListUpdate,
+    PricingSettings,
+    PricingSettingsUpdate,
     Quote,
     QuoteRequest,
     ResolvedPriceOut,
@@ -103,3 +111,79 @@ async def remove_price_list_item(
     """Take a SKU out of a price list, so it falls back to the next level (HQ)."""
     await service.remove_item(session, principal, price_list_id, sku_id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/settings", response_model=PricingSettings)
+async def get_pricing_settings(principal: CurrentHQ, session: DbSession) -> PricingSettings:
+    """The guard rails of price actions: the minimum margin over cost (HQ)."""
+    return PricingSettings.model_validate(await actions.pricing_settings(session))
+
+
+@router.put("/settings", response_model=PricingSettings)
+async def put_pricing_settings(
+    body: PricingSettingsUpdate, principal: CurrentHQ, session: DbSession
+) -> PricingSettings:
+    """Change the minimum margin over cost (HQ, audited)."""
+    return PricingSettings.model_validate(await actions.update_settings(session, principal, body))
+
+
+@router.post("/changes", response_model=PriceChange, status_code=status.HTTP_201_CREATED)
+async def schedule_price_change(
+    body: PriceChangeCreate, principal: CurrentHQ, session: DbSession
+) -> PriceChange:
+    """Schedule new prices for a region, city tier or store at a moment; refused under cost + margin (HQ)."""
+    return actions.change_out(await actions.schedule_change(session, principal, body))
+
+
+@router.get("/changes", response_model=list[PriceChange])
+async def list_price_changes(
+    principal: CurrentHQ,
+    session: DbSession,
+    status: Literal["scheduled", "effective", "cancelled"] | None = None,
+) -> list[PriceChange]:
+    """Scheduled, effective and cancelled price changes, latest first (HQ)."""
+    return [actions.change_out(c) for c in await actions.list_changes(session, status)]
+
+
+@router.post("/changes/{change_id}/cancel", response_model=PriceChange)
+async def cancel_price_change(change_id: int, principal: CurrentHQ, session: DbSession) -> PriceChange:
+    """Cancel a price change that has not taken effect yet (HQ, audited)."""
+    return actions.change_out(await actions.cancel_change(session, principal, change_id))
+
+
+@router.get("/markdown-rules", response_model=list[MarkdownRule])
+async def list_markdown_rules(principal: CurrentHQ, session: DbSession) -> list[MarkdownRule]:
+    """Near-expiry markdown rules per category and days left (HQ)."""
+    return [MarkdownRule.model_validate(r) for r in await actions.list_rules(session)]
+
+
+@router.put("/markdown-rules", response_model=MarkdownRule)
+async def set_markdown_rule(
+    body: MarkdownRuleCreate, principal: CurrentHQ, session: DbSession
+) -> MarkdownRule:
+    """Set the markdown for a category (or all) at N days left; shelves and tills follow at once (HQ)."""
+    return MarkdownRule.model_validate(await actions.set_rule(session, principal, body))
+
+
+@router.delete("/markdown-rules/{rule_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_markdown_rule(rule_id: int, principal: CurrentHQ, session: DbSession) -> Response:
+    """Remove a markdown rule and the markdowns it set (HQ)."""
+    await actions.delete_rule(session, principal, rule_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.get("/markdowns", response_model=list[Markdown])
+async def list_markdowns(
+    principal: CurrentStaff, session: DbSession, store_id: int | None = None
+) -> list[Markdown]:
+    """Markdowns in force, for the caller's stores (HQ: all, or one store)."""
+    if store_id is not None:
+        principal.require_store(store_id)
+    rows = await actions.list_markdowns(session, principal.store_ids, store_id)
+    return [Markdown.model_validate(m) for m in rows]
+
+
+@router.post("/markdowns/apply", response_model=MarkdownRun)
+async def apply_markdowns(principal: CurrentHQ, session: DbSession) -> MarkdownRun:
+    """Recompute near-expiry markdowns now (the scheduled job does it hourly) (HQ)."""
+    return await actions.apply_markdowns(session)

@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
@@ -10,7 +10,7 @@ from backend.core.schemas import Name, Schema
 # A selling price: whole fen, above zero.
 Price = Annotated[int, Field(gt=0, le=10**9, strict=True, description="Price in fen (分), above zero")]
 ScopeName = Literal["store", "region", "city_tier"]
-Reason = Literal["store", "region", "city_tier", "base"]
+Reason = Literal["store", "region", "city_tier", "base", "markdown"]
 
 
 class PriceListItemIn(Schema):
@@ -106,6 +106,8 @@ class ResolvedPriceOut(Schema):
     # Which level set the price: a store override, a region list, a city-tier list, or the base price.
     reason: Reason
     price_list: AppliedList | None
+    # Basis points off for a near-expiry batch at this store (reason "markdown").
+    markdown_bp: int | None = None
     at: datetime
 
 
@@ -128,6 +130,7 @@ class QuoteLine(Schema):
     line_total: int
     reason: Reason
     price_list: AppliedList | None
+    markdown_bp: int | None = None
 
 
 class Quote(Schema):
@@ -135,3 +138,78 @@ class Quote(Schema):
     at: datetime
     lines: list[QuoteLine]
     total: int
+
+
+class PricingSettings(Schema):
+    min_margin_bp: int
+
+
+class PricingSettingsUpdate(Schema):
+    min_margin_bp: int = Field(ge=0, le=100_000, description="Minimum margin over cost, basis points")
+
+
+class PriceChangeCreate(Schema):
+    """New prices for a region, city tier or store from ``effective_at`` on."""
+
+    name: Name
+    scope: ScopeName
+    scope_value: int = Field(gt=0)
+    effective_at: datetime
+    items: list[PriceListItemIn] = Field(min_length=1, max_length=5000)
+
+    @model_validator(mode="after")
+    def _check(self) -> PriceChangeCreate:
+        skus = [item.sku_id for item in self.items]
+        if len(skus) != len(set(skus)):
+            raise ValueError("each SKU may appear only once")
+        return self
+
+
+class PriceChangeItem(Schema):
+    sku_id: int
+    price: int
+    cost_price: int | None
+    floor: int | None
+
+
+class PriceChange(Schema):
+    id: int
+    name: str
+    scope: ScopeName
+    scope_value: int
+    effective_at: datetime
+    price_list_id: int
+    items: list[PriceChangeItem]
+    status: Literal["scheduled", "effective", "cancelled"]
+    created_at: datetime
+
+
+class MarkdownRuleCreate(Schema):
+    # None: every category without rules of its own.
+    category_id: int | None = Field(default=None, gt=0)
+    days_left: int = Field(ge=0, le=365)
+    percent_bp: int = Field(gt=0, lt=10000, description="Basis points off, e.g. 3000 = 30% off")
+
+
+class MarkdownRule(Schema):
+    id: int
+    category_id: int | None
+    days_left: int
+    percent_bp: int
+    active: bool
+
+
+class Markdown(Schema):
+    id: int
+    batch_id: int
+    store_id: int
+    sku_id: int
+    rule_id: int
+    percent_bp: int
+    expires_on: date
+
+
+class MarkdownRun(Schema):
+    added: int
+    changed: int
+    removed: int

@@ -7,6 +7,9 @@ Resolution order, from strongest to weakest:
 3. a list for the store's city tier,
 4. the SKU's base price.
 
+On top of that, a near-expiry markdown (``actions``) in force at the store takes its percentage off
+the resolved price (reason ``markdown``) while a marked batch still has units there.
+
 Only active lists whose window ``valid_from <= at < valid_to`` contains the moment count. Within one
 level the list with the highest priority wins, then the one with the newest ``valid_from`` (then the
 newest list). A SKU a list does not name falls through to the next level.
@@ -15,7 +18,7 @@ newest list). A SKU a list does not name falls through to the next level.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
 
@@ -24,8 +27,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.auth.principal import Principal
 from backend.core import audit, events
 from backend.core.errors import ValidationFailed
+from backend.core.money import percent_of
 from backend.core.time import as_utc, utcnow
 from backend.pricing import repository as repo
+from backend.pricing.days import local_date
 from backend.pricing.errors import InvalidScope, PriceListNotFound, UnknownSkus
 from backend.pricing.models import PriceList, PriceListItem, PriceScope
 from backend.pricing.schemas import (
@@ -50,11 +55,14 @@ class ResolvedPrice:
     sku_id: int
     price: int
     base_price: int
-    # "store" | "region" | "city_tier" | "base"
+    # "store" | "region" | "city_tier" | "base" | "markdown"
     reason: str
     price_list_id: int | None = None
     price_list_name: str | None = None
     priority: int | None = None
+    list_scope: str | None = None
+    # Basis points taken off by a near-expiry markdown.
+    markdown_bp: int | None = None
 
     def applied_list(self) -> AppliedList | None:
         if self.price_list_id is None:
@@ -62,7 +70,7 @@ class ResolvedPrice:
         return AppliedList(
             id=self.price_list_id,
             name=self.price_list_name or "",
-            scope=self.reason,  # type: ignore[arg-type]
+            scope=(self.list_scope or self.reason),  # type: ignore[arg-type]
             priority=self.priority or 0,
         )
 
@@ -85,8 +93,11 @@ async def price_for(
             raise StoreNotFound(detail={"store_id": store_id})
     best: dict[int, tuple[tuple[Any, ...], Any]] = {}
     base: dict[int, int] = {}
-    for row in await repo.price_rows(session, ctx, ids, moment):
+    markdowns: dict[int, int] = {}
+    for row in await repo.price_rows(session, ctx, ids, moment, local_date(moment)):
         base[row.sku_id] = row.base_price
+        if row.markdown_bp:
+            markdowns[row.sku_id] = int(row.markdown_bp)
         if row.list_id is None:
             continue
         # Smaller key wins: stronger level, higher priority, newer start, newer list.
@@ -105,8 +116,13 @@ async def price_for(
         else:
             row = chosen[1]
             result[sku] = ResolvedPrice(
-                sku, row.price, base[sku], row.scope, row.list_id, row.list_name, row.priority
+                sku, row.price, base[sku], row.scope, row.list_id, row.list_name, row.priority, row.scope
             )
+    for sku, bp in markdowns.items():
+        resolved = result[sku]
+        result[sku] = replace(
+            resolved, price=resolved.price - percent_of(resolved.price, bp), reason="markdown", markdown_bp=bp
+        )
     return result
 
 
@@ -122,6 +138,7 @@ async def price_one(
         base_price=resolved.base_price,
         reason=resolved.reason,  # type: ignore[arg-type]
         price_list=resolved.applied_list(),
+        markdown_bp=resolved.markdown_bp,
         at=moment,
     )
 
@@ -142,6 +159,7 @@ async def quote(session: AsyncSession, request: QuoteRequest) -> Quote:
                 line_total=resolved.price * line.quantity,
                 reason=resolved.reason,  # type: ignore[arg-type]
                 price_list=resolved.applied_list(),
+                markdown_bp=resolved.markdown_bp,
             )
         )
     return Quote(

@@ -6,7 +6,17 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from backend.pricing.schemas import PriceList, PriceListDetail, Quote, ResolvedPriceOut
+from backend.pricing.schemas import (
+    Markdown,
+    MarkdownRule,
+    MarkdownRun,
+    PriceChange,
+    PriceList,
+    PriceListDetail,
+    PricingSettings,
+    Quote,
+    ResolvedPriceOut,
+)
 from shared.sdk.base import Call, Resource
 
 
@@ -74,3 +84,53 @@ class PricingAPI(Resource):
         return self._call(
             Call("DELETE", f"/pricing/price-lists/{price_list_id}/items/{sku_id}", expect_empty=True)
         )
+
+    def pricing_settings(self) -> PricingSettings:
+        """The guard rails of price actions (HQ)."""
+        return self._call(Call("GET", "/pricing/settings", model=PricingSettings))
+
+    def set_min_margin(self, min_margin_bp: int) -> PricingSettings:
+        body = {"min_margin_bp": min_margin_bp}
+        return self._call(Call("PUT", "/pricing/settings", json=body, model=PricingSettings))
+
+    def schedule_change(
+        self, name: str, scope: str, scope_value: int, effective_at: datetime, prices: dict[int, int]
+    ) -> PriceChange:
+        """New prices (SKU id → fen) for a region, city tier or store from ``effective_at``; a price under
+        cost plus the minimum margin is refused with ``price_below_floor``."""
+        body = {
+            "name": name,
+            "scope": scope,
+            "scope_value": scope_value,
+            "effective_at": effective_at.isoformat(),
+            "items": [{"sku_id": sku, "price": price} for sku, price in prices.items()],
+        }
+        return self._call(Call("POST", "/pricing/changes", json=body, model=PriceChange))
+
+    def price_changes(self, status: str | None = None) -> list[PriceChange]:
+        return self._call(Call("GET", "/pricing/changes", params={"status": status}, model=list[PriceChange]))
+
+    def cancel_change(self, change_id: int) -> PriceChange:
+        return self._call(Call("POST", f"/pricing/changes/{change_id}/cancel", model=PriceChange))
+
+    def markdown_rules(self) -> list[MarkdownRule]:
+        return self._call(Call("GET", "/pricing/markdown-rules", model=list[MarkdownRule]))
+
+    def set_markdown_rule(
+        self, days_left: int, percent_bp: int, category_id: int | None = None
+    ) -> MarkdownRule:
+        """At ``days_left`` or fewer days before expiry, ``percent_bp`` off (e.g. 3, 3000 = 30% off)."""
+        body = {"days_left": days_left, "percent_bp": percent_bp, "category_id": category_id}
+        return self._call(Call("PUT", "/pricing/markdown-rules", json=body, model=MarkdownRule))
+
+    def delete_markdown_rule(self, rule_id: int) -> None:
+        return self._call(Call("DELETE", f"/pricing/markdown-rules/{rule_id}", expect_empty=True))
+
+    def markdowns(self, store_id: int | None = None) -> list[Markdown]:
+        """Markdowns in force at the caller's stores."""
+        return self._call(
+            Call("GET", "/pricing/markdowns", params={"store_id": store_id}, model=list[Markdown])
+        )
+
+    def apply_markdowns(self) -> MarkdownRun:
+        return self._call(Call("POST", "/pricing/markdowns/apply", model=MarkdownRun))
