@@ -14,3 +14,16 @@ class BookingStatus(StrEnum):
     BOOKED = "booked"
     CANCELLED = "cancelled"
     COMPLETED = "completed"
+
+
+class WorkOrderStatus(StrEnum):
+    OPEN = "open"
+    QUOTED = "quoted"
+    CONFIRMED = "confirmed"
+    COMPLETED = "completed"
+    CANCELLED = "cancelled"
+
+
+class PhotoStage(StrEnum):
+    BEFORE = "before"
+    AFTER = "after"

@@ -41,3 +41,28 @@ class SlotTaken(Conflict):
 class ShiftExists(Conflict):
     code = "shift_exists"
     default_message = "The technician already has a shift on this date."
+
+
+class AreaRequired(BadRequest):
+    code = "area_required"
+    default_message = "This service is priced by area: give the area in m²."
+
+
+class AreaOutOfRange(BadRequest):
+    code = "area_out_of_range"
+    default_message = "The area is too large for this spec; choose a larger one."
+
+
+class ChangeWindowClosed(Conflict):
+    code = "change_window_closed"
+    default_message = "It is too close to the start to move this booking; cancel it instead."
+
+
+class WorkOrderNotFound(NotFound):
+    code = "work_order_not_found"
+    default_message = "No such work order."
+
+
+class AlreadyRated(Conflict):
+    code = "already_rated"
+    default_message = "This work order has already been rated."

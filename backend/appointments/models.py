@@ -8,7 +8,7 @@ from typing import Any
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from backend.appointments.enums import BookingStatus, LocationType
+from backend.appointments.enums import BookingStatus, LocationType, WorkOrderStatus
 from backend.core.db import Base, created_at, intpk, updated_at
 
 
@@ -27,6 +27,12 @@ class ServiceOffering(Base):
     service_radius_m: Mapped[int | None] = mapped_column(Integer)
     free_cancel_hours: Mapped[int] = mapped_column(Integer, default=24)
     cancel_fee: Mapped[int] = mapped_column(Integer, default=0)
+    # Area pricing: the SKU's price covers ``included_m2``; each m² above adds ``price_per_m2`` fen and
+    # every started 10 m² adds ``minutes_per_10m2``; above ``max_m2`` the customer picks a bigger spec.
+    included_m2: Mapped[int | None] = mapped_column(Integer)
+    max_m2: Mapped[int | None] = mapped_column(Integer)
+    price_per_m2: Mapped[int] = mapped_column(Integer, default=0)
+    minutes_per_10m2: Mapped[int] = mapped_column(Integer, default=0)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]
@@ -88,6 +94,11 @@ class Booking(Base):
     occupied_from: Mapped[datetime]
     occupied_until: Mapped[datetime]
     price: Mapped[int] = mapped_column(Integer)
+    area_m2: Mapped[int | None] = mapped_column(Integer)
+    paid_amount: Mapped[int] = mapped_column(Integer, default=0)
+    refunded_amount: Mapped[int] = mapped_column(Integer, default=0)
+    payment_id: Mapped[int | None] = mapped_column(Integer)
+    paid_at: Mapped[datetime | None]
     address: Mapped[str | None] = mapped_column(String(200))
     latitude: Mapped[float | None]
     longitude: Mapped[float | None]
@@ -125,3 +136,62 @@ class BookingReminder(Base):
     kind: Mapped[str] = mapped_column(String(8))
     due_at: Mapped[datetime] = mapped_column(index=True)
     sent_at: Mapped[datetime | None]
+
+
+class WorkOrder(Base):
+    """The job on site for a booking: the technician's quote (labour and parts), payment, photos, rating."""
+
+    __tablename__ = "work_orders"
+
+    id: Mapped[intpk]
+    booking_id: Mapped[int] = mapped_column(ForeignKey("bookings.id"), unique=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("members.id"), index=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"), index=True)
+    technician_id: Mapped[int] = mapped_column(ForeignKey("technician_profiles.staff_id"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default=WorkOrderStatus.OPEN, index=True)
+    diagnosis: Mapped[str] = mapped_column(String(500), default="")
+    labour: Mapped[int] = mapped_column(Integer, default=0)
+    parts_total: Mapped[int] = mapped_column(Integer, default=0)
+    total: Mapped[int] = mapped_column(Integer, default=0)
+    paid_amount: Mapped[int] = mapped_column(Integer, default=0)
+    payment_id: Mapped[int | None] = mapped_column(Integer)
+    quoted_at: Mapped[datetime | None]
+    confirmed_at: Mapped[datetime | None]
+    paid_at: Mapped[datetime | None]
+    completed_at: Mapped[datetime | None]
+    rating: Mapped[int | None] = mapped_column(Integer)
+    rating_comment: Mapped[str | None] = mapped_column(String(500))
+    rated_at: Mapped[datetime | None]
+    created_at: Mapped[created_at]
+    updated_at: Mapped[updated_at]
+
+
+class WorkOrderPart(Base):
+    """A part of the quote, taken from the store's stock (through the ledger) when the customer confirms."""
+
+    __tablename__ = "work_order_parts"
+    __table_args__ = (UniqueConstraint("work_order_id", "sku_id"),)
+
+    id: Mapped[intpk]
+    work_order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id", ondelete="CASCADE"), index=True)
+    sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"))
+    name_zh: Mapped[str] = mapped_column(String(160))
+    quantity: Mapped[int] = mapped_column(Integer)
+    unit_price: Mapped[int] = mapped_column(Integer)
+    amount: Mapped[int] = mapped_column(Integer)
+
+
+class WorkOrderPhoto(Base):
+    """A photo taken on site, before or after the work; the file lives under the media directory."""
+
+    __tablename__ = "work_order_photos"
+
+    id: Mapped[intpk]
+    work_order_id: Mapped[int] = mapped_column(ForeignKey("work_orders.id", ondelete="CASCADE"), index=True)
+    stage: Mapped[str] = mapped_column(String(8))
+    path: Mapped[str] = mapped_column(String(200))
+    content_type: Mapped[str] = mapped_column(String(40))
+    byte_size: Mapped[int] = mapped_column(Integer)
+    width: Mapped[int] = mapped_column(Integer)
+    height: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[created_at]

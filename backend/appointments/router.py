@@ -3,11 +3,13 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Query, status
+from fastapi import APIRouter, Depends, Query, Response, status
 from pydantic import AwareDatetime
 
+from backend.appointments import payments as booking_payments
 from backend.appointments import repository as repo
 from backend.appointments import service
+from backend.appointments.router_workorders import router as work_orders_router
 from backend.appointments.schemas import (
     Booking,
     BookingCreate,
@@ -15,12 +17,16 @@ from backend.appointments.schemas import (
     DayOffCreate,
     Offering,
     OfferingCreate,
+    Quote,
     Reschedule,
+    Schedule,
     Shift,
     ShiftCreate,
     Slot,
+    StaffCancel,
     Technician,
     TechnicianCreate,
+    TechnicianUpdate,
 )
 from backend.auth.deps import CurrentHQ, CurrentMember, staff_with
 from backend.auth.principal import Principal, StaffRole
@@ -65,10 +71,57 @@ async def add_shift(staff_id: int, body: ShiftCreate, principal: Manager, sessio
     return Shift.model_validate(await service.add_shift(session, principal, staff_id, body))
 
 
+@router.patch("/technicians/{staff_id}", response_model=Technician)
+async def update_technician(
+    staff_id: int, body: TechnicianUpdate, principal: Manager, session: DbSession
+) -> Technician:
+    """Change a technician's skills, capacity or whether they take bookings."""
+    return Technician.model_validate(await service.update_technician(session, principal, staff_id, body))
+
+
+@router.get("/technicians/{staff_id}/schedule", response_model=Schedule)
+async def technician_schedule(
+    staff_id: int, date_from: date, date_to: date, principal: Manager, session: DbSession
+) -> Schedule:
+    """A technician's shifts and days off between two local dates."""
+    tech, shifts, offs = await service.schedule(session, principal, staff_id, date_from, date_to)
+    return Schedule(
+        technician_id=tech.staff_id,
+        shifts=[Shift.model_validate(s) for s in shifts],
+        days_off=[DayOff.model_validate(o) for o in offs],
+    )
+
+
+@router.delete("/technicians/{staff_id}/shifts/{shift_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def remove_shift(staff_id: int, shift_id: int, principal: Manager, session: DbSession) -> Response:
+    """Remove a shift that has no bookings in it."""
+    await service.remove_shift(session, principal, staff_id, shift_id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
 @router.post("/technicians/{staff_id}/days-off", response_model=DayOff, status_code=status.HTTP_201_CREATED)
 async def add_day_off(staff_id: int, body: DayOffCreate, principal: Manager, session: DbSession) -> DayOff:
     """Mark a technician's day off."""
     return DayOff.model_validate(await service.add_day_off(session, principal, staff_id, body))
+
+
+@router.get("/quote", response_model=Quote)
+async def service_quote(
+    session: DbSession,
+    sku_id: Annotated[int, Query(gt=0)],
+    store_id: Annotated[int | None, Query(gt=0)] = None,
+    area_m2: Annotated[int | None, Query(gt=0, le=10_000)] = None,
+) -> Quote:
+    """Price and duration of a service spec at a store, for an area where the service is priced by area."""
+    found, _unit = await service.service_quote(session, sku_id=sku_id, store_id=store_id, area_m2=area_m2)
+    return Quote(
+        sku_id=sku_id,
+        store_id=store_id,
+        area_m2=area_m2,
+        price=found.price,
+        duration_min=found.duration_min,
+        extra_m2=found.extra_m2,
+    )
 
 
 @router.get("/slots", response_model=list[Slot])
@@ -81,6 +134,7 @@ async def list_slots(
     lat: Annotated[float | None, Query(ge=-90, le=90)] = None,
     lng: Annotated[float | None, Query(ge=-180, le=180)] = None,
     technician_id: Annotated[int | None, Query(gt=0)] = None,
+    area_m2: Annotated[int | None, Query(gt=0, le=10_000)] = None,
 ) -> list[Slot]:
     """Free start times (UTC) of a service between two local dates, with the technicians free then."""
     found = await service.available_slots(
@@ -92,6 +146,7 @@ async def list_slots(
         latitude=lat,
         longitude=lng,
         technician_id=technician_id,
+        area_m2=area_m2,
     )
     return [Slot(start=s.start, technician_ids=s.technician_ids) for s in found]
 
@@ -133,3 +188,13 @@ async def reschedule(booking_id: int, body: Reschedule, member: CurrentMember, s
 async def cancel(booking_id: int, member: CurrentMember, session: DbSession) -> Booking:
     """Cancel a booking (a fee applies inside the service's free-cancellation window)."""
     return Booking.model_validate(await service.cancel(session, member, booking_id))
+
+
+@router.post("/bookings/{booking_id}/staff-cancel", response_model=Booking)
+async def staff_cancel(booking_id: int, body: StaffCancel, principal: Manager, session: DbSession) -> Booking:
+    """Cancel a booking for the store (no fee; everything paid goes back)."""
+    return Booking.model_validate(await service.staff_cancel(session, principal, booking_id, body.reason))
+
+
+router.include_router(work_orders_router)
+booking_payments.register_handlers()

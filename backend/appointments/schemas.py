@@ -22,6 +22,18 @@ class OfferingCreate(Schema):
     service_radius_m: int | None = Field(default=None, gt=0, le=200_000)
     free_cancel_hours: int = Field(default=24, ge=0, le=24 * 14)
     cancel_fee: Fen = 0
+    included_m2: int | None = Field(default=None, ge=0, le=10_000)
+    max_m2: int | None = Field(default=None, gt=0, le=10_000)
+    price_per_m2: Fen = 0
+    minutes_per_10m2: int = Field(default=0, ge=0, le=240)
+
+    @model_validator(mode="after")
+    def _area(self) -> OfferingCreate:
+        if self.included_m2 is not None and self.max_m2 is not None and self.max_m2 < self.included_m2:
+            raise ValueError("max_m2 must not be below included_m2")
+        if self.included_m2 is None and (self.price_per_m2 or self.minutes_per_10m2):
+            raise ValueError("per-m² price and minutes need included_m2")
+        return self
 
 
 class Offering(Schema):
@@ -35,7 +47,20 @@ class Offering(Schema):
     service_radius_m: int | None
     free_cancel_hours: int
     cancel_fee: int
+    included_m2: int | None
+    max_m2: int | None
+    price_per_m2: int
+    minutes_per_10m2: int
     active: bool
+
+
+class Quote(Schema):
+    sku_id: int
+    store_id: int | None
+    area_m2: int | None
+    price: int
+    duration_min: int
+    extra_m2: int
 
 
 class TechnicianCreate(Schema):
@@ -43,6 +68,12 @@ class TechnicianCreate(Schema):
     home_store_id: int = Field(gt=0)
     skills: list[Skill] = Field(default_factory=list, max_length=30)
     capacity: int = Field(default=1, ge=1, le=10)
+
+
+class TechnicianUpdate(Schema):
+    skills: list[Skill] | None = Field(default=None, max_length=30)
+    capacity: int | None = Field(default=None, ge=1, le=10)
+    active: bool | None = None
 
 
 class Technician(Schema):
@@ -90,6 +121,12 @@ class DayOff(Schema):
     reason: str
 
 
+class Schedule(Schema):
+    technician_id: int
+    shifts: list[Shift]
+    days_off: list[DayOff]
+
+
 class Slot(Schema):
     start: datetime
     technician_ids: list[int]
@@ -100,6 +137,7 @@ class BookingCreate(Schema):
     start_at: AwareDatetime
     store_id: int | None = Field(default=None, gt=0)
     technician_id: int | None = Field(default=None, gt=0)
+    area_m2: int | None = Field(default=None, gt=0, le=10_000)
     address: str | None = Field(default=None, min_length=2, max_length=200)
     latitude: float | None = Field(default=None, ge=-90, le=90)
     longitude: float | None = Field(default=None, ge=-180, le=180)
@@ -123,6 +161,75 @@ class Booking(Schema):
     occupied_from: datetime
     occupied_until: datetime
     price: int
+    area_m2: int | None
+    paid_amount: int
+    refunded_amount: int
+    paid_at: datetime | None
     address: str | None
     cancel_fee: int
     cancelled_at: datetime | None
+
+
+class StaffCancel(Schema):
+    reason: str = Field(min_length=2, max_length=120)
+
+
+class WorkOrderCreate(Schema):
+    booking_id: int = Field(gt=0)
+    diagnosis: str = Field(default="", max_length=500)
+
+
+class PartIn(Schema):
+    sku_id: int = Field(gt=0)
+    quantity: int = Field(gt=0, le=999)
+
+
+class QuoteCreate(Schema):
+    labour: Fen
+    parts: list[PartIn] = Field(default_factory=list, max_length=30)
+    diagnosis: str | None = Field(default=None, max_length=500)
+
+
+class WorkOrderPart(Schema):
+    sku_id: int
+    name_zh: str
+    quantity: int
+    unit_price: int
+    amount: int
+
+
+class WorkOrderPhoto(Schema):
+    id: int
+    stage: str
+    content_type: str
+    byte_size: int
+    width: int
+    height: int
+    created_at: datetime
+
+
+class RatingCreate(Schema):
+    rating: int = Field(ge=1, le=5)
+    comment: str = Field(default="", max_length=500)
+
+
+class WorkOrder(Schema):
+    id: int
+    booking_id: int
+    member_id: int
+    store_id: int
+    technician_id: int
+    status: str
+    diagnosis: str
+    labour: int
+    parts_total: int
+    total: int
+    paid_amount: int
+    quoted_at: datetime | None
+    confirmed_at: datetime | None
+    paid_at: datetime | None
+    completed_at: datetime | None
+    rating: int | None
+    rating_comment: str | None
+    parts: list[WorkOrderPart] = Field(default_factory=list)
+    photos: list[WorkOrderPhoto] = Field(default_factory=list)

@@ -9,11 +9,13 @@ from zoneinfo import ZoneInfo
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.appointments import payments as booking_payments
 from backend.appointments import repository as repo
 from backend.appointments import slots as slotlib
 from backend.appointments.enums import BookingStatus, LocationType
 from backend.appointments.errors import (
     BookingNotFound,
+    ChangeWindowClosed,
     OutOfServiceArea,
     OutsideShift,
     ServiceNotFound,
@@ -31,6 +33,7 @@ from backend.appointments.models import (
     TechnicianProfile,
     TechnicianSlot,
 )
+from backend.appointments.quote import ServiceQuote, quote
 from backend.appointments.schemas import (
     BookingCreate,
     DayOffCreate,
@@ -38,6 +41,7 @@ from backend.appointments.schemas import (
     Reschedule,
     ShiftCreate,
     TechnicianCreate,
+    TechnicianUpdate,
 )
 from backend.auth.principal import Principal, StaffRole
 from backend.catalog.models import Sku
@@ -45,6 +49,7 @@ from backend.core import audit, events
 from backend.core.errors import BadRequest, Conflict, InvalidState, NotFound, ValidationFailed
 from backend.core.geo import haversine_m
 from backend.core.time import utcnow
+from backend.pricing import service as pricing
 from backend.stores.models import Store
 
 SLOT_GRANULARITY_MIN = 30
@@ -258,6 +263,22 @@ async def _technician_days(
     return out
 
 
+async def _unit_price(session: AsyncSession, store_id: int | None, sku: Sku) -> int:
+    """The SKU's price at the store (regional lists and store overrides apply), else its base price."""
+    prices = await pricing.price_for(session, store_id, [sku.id])
+    found = prices.get(sku.id)
+    return found.price if found is not None else sku.base_price
+
+
+async def service_quote(
+    session: AsyncSession, *, sku_id: int, store_id: int | None = None, area_m2: int | None = None
+) -> tuple[ServiceQuote, int]:
+    """Price and duration of a service spec at a store (and area); returns the quote and the unit price."""
+    offering, sku = await _offering(session, sku_id)
+    unit = await _unit_price(session, store_id, sku)
+    return quote(offering, unit, area_m2), unit
+
+
 def _travel(offering: ServiceOffering) -> int:
     return offering.travel_min if offering.location_type == LocationType.AT_HOME else 0
 
@@ -272,13 +293,15 @@ async def available_slots(
     latitude: float | None = None,
     longitude: float | None = None,
     technician_id: int | None = None,
+    area_m2: int | None = None,
 ) -> list[slotlib.Slot]:
     if date_to < date_from or (date_to - date_from).days >= MAX_RANGE_DAYS:
         raise ValidationFailed(
             f"The date range must run forward and span at most {MAX_RANGE_DAYS} days.",
             detail={"date_from": date_from.isoformat(), "date_to": date_to.isoformat()},
         )
-    offering, _sku = await _offering(session, sku_id)
+    offering, sku = await _offering(session, sku_id)
+    duration = quote(offering, sku.base_price, area_m2).duration_min
     techs, _stores, anchor = await _candidates(session, offering, store_id, latitude, longitude)
     if technician_id is not None:
         techs = [t for t in techs if t.staff_id == technician_id]
@@ -289,7 +312,7 @@ async def available_slots(
         date_from=date_from,
         date_to=date_to,
         tz=tz,
-        duration_min=offering.duration_min,
+        duration_min=duration,
         buffer_min=offering.buffer_min,
         travel_min=_travel(offering),
         required_skill=offering.required_skill,
@@ -310,9 +333,12 @@ async def _choose_technician(
     anchor: Store,
     wanted: int | None,
     place: tuple[float, float],
+    duration_min: int,
     exclude_booking_id: int | None = None,
 ) -> TechnicianProfile:
-    """The chosen technician if free, else the best free one: fewest bookings that day, then nearest."""
+    """The chosen technician if free; otherwise the best free one with the skill: the fewest bookings that
+    local day (spreads the work), then the shortest distance from their home store to the place, then
+    the lowest id (a stable tie-break)."""
     if offering.required_skill:
         techs = [t for t in techs if offering.required_skill in (t.skills or [])]
     if wanted is not None:
@@ -328,7 +354,7 @@ async def _choose_technician(
         date_from=local_day,
         date_to=local_day,
         tz=tz,
-        duration_min=offering.duration_min,
+        duration_min=duration_min,
         buffer_min=offering.buffer_min,
         travel_min=_travel(offering),
     )
@@ -410,24 +436,28 @@ async def book(session: AsyncSession, member: Principal, body: BookingCreate) ->
     if offering.location_type == LocationType.AT_HOME and not body.address:
         raise BadRequest("At-home services need an address.", detail={"field": "address"})
     place = _place(body, anchor)
+    duration = quote(offering, sku.base_price, body.area_m2).duration_min
     tech = await _choose_technician(
-        session, offering, start_at, techs, stores, anchor, body.technician_id, place
+        session, offering, start_at, techs, stores, anchor, body.technician_id, place, duration
     )
+    store_id = body.store_id or tech.home_store_id
+    priced = quote(offering, await _unit_price(session, store_id, sku), body.area_m2)
     occupied_from, occupied_until = slotlib.occupied_interval(
-        start_at, offering.duration_min, offering.buffer_min, _travel(offering)
+        start_at, duration, offering.buffer_min, _travel(offering)
     )
     booking = Booking(
         member_id=member.id,
         offering_id=offering.id,
         sku_id=sku.id,
-        store_id=body.store_id or tech.home_store_id,
+        store_id=store_id,
         technician_id=tech.staff_id,
         status=BookingStatus.BOOKED,
         start_at=start_at,
-        end_at=start_at + timedelta(minutes=offering.duration_min),
+        end_at=start_at + timedelta(minutes=duration),
         occupied_from=occupied_from,
         occupied_until=occupied_until,
-        price=sku.base_price,
+        price=priced.price,
+        area_m2=body.area_m2,
         address=body.address,
         latitude=body.latitude,
         longitude=body.longitude,
@@ -454,6 +484,7 @@ def _require_booked(booking: Booking) -> None:
 
 
 async def reschedule(session: AsyncSession, member: Principal, booking_id: int, body: Reschedule) -> Booking:
+    """Move a booking: free until the offering's free window before the current start; later, refused."""
     booking = await my_booking(session, member, booking_id)
     _require_booked(booking)
     now = utcnow()
@@ -462,21 +493,36 @@ async def reschedule(session: AsyncSession, member: Principal, booking_id: int, 
         raise SlotInPast(detail={"start_at": start_at.isoformat()})
     offering = await session.get(ServiceOffering, booking.offering_id)
     assert offering is not None
+    closes = booking.start_at - timedelta(hours=offering.free_cancel_hours)
+    if now > closes:
+        raise ChangeWindowClosed(
+            detail={"closed_at": closes.isoformat(), "free_cancel_hours": offering.free_cancel_hours}
+        )
+    duration = int((booking.end_at - booking.start_at).total_seconds() // 60)
     store_filter = None if offering.location_type == LocationType.AT_HOME else booking.store_id
     techs, stores, anchor = await _candidates(
         session, offering, store_filter, booking.latitude, booking.longitude
     )
     wanted = body.technician_id or booking.technician_id
     tech = await _choose_technician(
-        session, offering, start_at, techs, stores, anchor, wanted, _place(booking, anchor), booking.id
+        session,
+        offering,
+        start_at,
+        techs,
+        stores,
+        anchor,
+        wanted,
+        _place(booking, anchor),
+        duration,
+        booking.id,
     )
     await repo.release_cells(session, booking.id)
     await repo.drop_unsent_reminders(session, booking.id)
     before = {"start_at": booking.start_at.isoformat(), "technician_id": booking.technician_id}
     booking.start_at = start_at
-    booking.end_at = start_at + timedelta(minutes=offering.duration_min)
+    booking.end_at = start_at + timedelta(minutes=duration)
     booking.occupied_from, booking.occupied_until = slotlib.occupied_interval(
-        start_at, offering.duration_min, offering.buffer_min, _travel(offering)
+        start_at, duration, offering.buffer_min, _travel(offering)
     )
     booking.technician_id = tech.staff_id
     await session.flush()
@@ -490,18 +536,113 @@ async def reschedule(session: AsyncSession, member: Principal, booking_id: int, 
 
 
 async def cancel(session: AsyncSession, member: Principal, booking_id: int) -> Booking:
-    """Cancel: free until the offering's free window before the start, else its fee is recorded."""
+    """Cancel: free until the offering's free window before the start, then its fee (at most the price);
+    what was paid comes back less the fee."""
     booking = await my_booking(session, member, booking_id)
     _require_booked(booking)
     offering = await session.get(ServiceOffering, booking.offering_id)
     assert offering is not None
     now = utcnow()
+    fee = 0
     if now > booking.start_at - timedelta(hours=offering.free_cancel_hours):
-        booking.cancel_fee = min(offering.cancel_fee, booking.price)
+        fee = min(offering.cancel_fee, booking.price)
+    await _close(session, booking, fee, "member cancelled", member)
+    return booking
+
+
+async def staff_cancel(session: AsyncSession, principal: Principal, booking_id: int, reason: str) -> Booking:
+    """The store cancels (technician ill, store closed): never a fee, everything paid goes back."""
+    booking = await repo.get_booking(session, booking_id)
+    if booking is None or not principal.can_act_for(booking.store_id):
+        raise BookingNotFound(detail={"booking_id": booking_id})
+    _require_booked(booking)
+    await _close(session, booking, 0, f"store cancelled: {reason}", principal)
+    audit.record(
+        session,
+        principal,
+        "booking.cancel",
+        "booking",
+        booking.id,
+        after={"reason": reason},
+        store_id=booking.store_id,
+    )
+    return booking
+
+
+async def _close(session: AsyncSession, booking: Booking, fee: int, reason: str, actor: Principal) -> None:
+    booking.cancel_fee = fee
     booking.status = BookingStatus.CANCELLED
-    booking.cancelled_at = now
+    booking.cancelled_at = utcnow()
     await repo.release_cells(session, booking.id)
     await repo.drop_unsent_reminders(session, booking.id)
     await session.flush()
+    await booking_payments.refund_booking(session, booking, booking.paid_amount - fee, reason, actor)
     _booking_event(session, booking, "booking.cancelled")
-    return booking
+
+
+# Technicians' schedules ----------------------------------------------------------------------------
+
+
+async def update_technician(
+    session: AsyncSession, principal: Principal, staff_id: int, body: TechnicianUpdate
+) -> TechnicianProfile:
+    tech = await scoped_technician(session, principal, staff_id)
+    changes = body.model_dump(exclude_none=True)
+    before = {k: getattr(tech, k) for k in changes}
+    for key, value in changes.items():
+        setattr(tech, key, value)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "update",
+        "technician",
+        tech.staff_id,
+        before=before,
+        after=changes,
+        store_id=tech.home_store_id,
+    )
+    return tech
+
+
+async def schedule(
+    session: AsyncSession, principal: Principal, staff_id: int, date_from: date, date_to: date
+) -> tuple[TechnicianProfile, list[Shift], list[DayOff]]:
+    if date_to < date_from or (date_to - date_from).days >= MAX_RANGE_DAYS * 3:
+        raise ValidationFailed("The date range must run forward and span at most 93 days.")
+    tech = await scoped_technician(session, principal, staff_id)
+    shifts = list(await repo.shifts_for(session, [tech.staff_id], date_from, date_to))
+    offs = sorted(
+        await repo.days_off_for(session, [tech.staff_id], date_from, date_to), key=lambda o: o.local_date
+    )
+    return tech, shifts, offs
+
+
+async def remove_shift(session: AsyncSession, principal: Principal, staff_id: int, shift_id: int) -> None:
+    """Remove a shift, unless bookings fall inside it (move or cancel those first)."""
+    tech = await scoped_technician(session, principal, staff_id)
+    shift = await session.get(Shift, shift_id)
+    if shift is None or shift.technician_id != tech.staff_id:
+        raise NotFound("No such shift.", detail={"shift_id": shift_id})
+    store = await repo.get_store(session, tech.home_store_id)
+    assert store is not None
+    tz = _tz(store)
+    begin = slotlib.local_to_utc(shift.local_date, _hhmm(shift.start), tz)
+    end = slotlib.local_to_utc(shift.local_date, _hhmm(shift.end), tz)
+    booked = await repo.active_bookings_between(session, [tech.staff_id], begin, end)
+    if booked:
+        raise Conflict(
+            "Bookings fall in this shift; move or cancel them first.",
+            detail={"booking_ids": [b.id for b in booked]},
+        )
+    await session.delete(shift)
+    await session.flush()
+    audit.record(
+        session,
+        principal,
+        "delete",
+        "technician_shift",
+        shift_id,
+        before={"local_date": shift.local_date.isoformat(), "start": shift.start, "end": shift.end},
+        store_id=tech.home_store_id,
+    )

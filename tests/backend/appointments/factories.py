@@ -76,3 +76,28 @@ async def signed_in_member(session: AsyncSession, settings: Settings) -> tuple[i
     member = await create_member(session)
     pair = await issue_tokens(session, settings, member_principal(member.id))
     return member.id, pair.access_token
+
+
+async def pay_ref(client: Any, headers: dict[str, str], ref_type: str, ref_id: int) -> dict[str, Any]:
+    """Pay a reference through the sandbox gateway as a shopper does: open, confirm on the pay page, sync."""
+    response = await client.post(
+        "/api/v1/payments", json={"ref_type": ref_type, "ref_id": str(ref_id)}, headers=headers
+    )
+    assert response.status_code == 201, response.text
+    started = response.json()
+    path = started["pay_url"].split("/api/v1", 1)[1]
+    confirmed = await client.post(f"/api/v1{path}/confirm")
+    assert confirmed.status_code == 200, confirmed.text
+    synced = await client.post(f"/api/v1/payments/{started['id']}/sync", headers=headers)
+    assert synced.status_code == 200 and synced.json()["status"] == "succeeded", synced.text
+    return synced.json()
+
+
+def png(width: int = 40, height: int = 30, colour: tuple[int, int, int] = (200, 80, 40)) -> bytes:
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, format="PNG")
+    return buffer.getvalue()

@@ -131,7 +131,7 @@ async def test_auto_assignment_picks_the_less_busy_then_the_nearer_technician(cl
 
 async def test_reschedule_moves_the_cells_and_cancel_charges_inside_the_window(client, session, settings):
     store = await create_store(session)
-    service = await create_service(session, free_cancel_hours=24 * 7, cancel_fee=2000)
+    service = await create_service(session, free_cancel_hours=24, cancel_fee=2000)
     day = local_day()
     tech = await create_technician(session, store, shifts=[(day, "09:00", "18:00")])
     (member_id, token), (_, other) = [await signed_in_member(session, settings) for _ in range(2)]
@@ -160,6 +160,15 @@ async def test_reschedule_moves_the_cells_and_cancel_charges_inside_the_window(c
     )
     assert clash.status_code == 409 and clash.json()["error"] == "slot_taken"
 
+    # Inside the free window (now a week) the booking can no longer move, and cancelling costs the fee.
+    service.free_cancel_hours = 24 * 7
+    await session.commit()
+    late_move = await client.post(
+        f"{API}/bookings/{booking_id}/reschedule",
+        json={"start_at": iso(at(day, "16:00"))},
+        headers=bearer(token),
+    )
+    assert late_move.status_code == 409 and late_move.json()["error"] == "change_window_closed"
     cancelled = await client.post(f"{API}/bookings/{booking_id}/cancel", headers=bearer(token))
     assert cancelled.status_code == 200
     assert cancelled.json()["status"] == "cancelled" and cancelled.json()["cancel_fee"] == 2000
