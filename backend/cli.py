@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from backend.core.settings import get_settings
+from backend.intelligence.cli import import_app, intelligence_app
 
 app = typer.Typer(help="OMO Retail: run and operate the backend.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -18,6 +19,8 @@ app.add_typer(db_app, name="db")
 app.add_typer(seed_app, name="seed")
 jobs_app = typer.Typer(help="Scheduled jobs.", no_args_is_help=True)
 app.add_typer(jobs_app, name="jobs")
+app.add_typer(import_app, name="import")
+app.add_typer(intelligence_app, name="intelligence")
 console = Console()
 
 
@@ -44,19 +47,35 @@ def seed_demo() -> None:
 def serve(
     host: str = "127.0.0.1",
     port: int = 8000,
-    workers: int = typer.Option(1, help="Worker processes (each a full backend)."),
+    workers: int = typer.Option(1, help="Worker processes, each a full backend (jobs still run once)."),
     reload: bool = False,
+    jobs: bool = typer.Option(True, help="Run scheduled jobs here (they take a lock: once across hosts)."),
+    proxy_headers: bool = typer.Option(
+        False, help="Behind a load balancer: take client address and scheme from X-Forwarded-*."
+    ),
+    forwarded_allow_ips: str = typer.Option("127.0.0.1", help="Proxies trusted for X-Forwarded-*."),
+    graceful_timeout: int = typer.Option(20, help="Seconds to finish requests on SIGTERM."),
 ) -> None:
     """Run the backend with uvicorn."""
     import uvicorn
 
+    if workers < 1:
+        raise typer.BadParameter("--workers must be at least 1")
+    if reload and workers > 1:
+        raise typer.BadParameter("--reload runs a single process; drop --workers")
+    os.environ["OMO_JOBS_ENABLED"] = "true" if jobs else "false"
+    if proxy_headers:
+        os.environ["OMO_TRUST_PROXY_HEADERS"] = "true"
     settings = get_settings()
     base = f"http://{host}:{port}"
     console.print(f"[bold]OMO Retail[/] on {base}  (database: {_safe_url(settings.database_url)})")
+    console.print(f"  workers    {workers}   jobs {'on' if jobs else 'off'}")
     console.print(f"  API docs   {base}/docs")
     console.print(f"  HQ pages   {base}/hq")
     console.print(f"  Shopper    {base}/app/shopper")
     console.print(f"  Staff      {base}/app/staff")
+    if workers > 1 and settings.database_url.startswith("sqlite"):
+        console.print("[yellow]several workers on SQLite share one file: fine for a shop, not for a chain[/]")
     os.environ.setdefault("OMO_PUBLIC_BASE_URL", base)
     uvicorn.run(
         "backend.asgi:app",
@@ -64,6 +83,9 @@ def serve(
         port=port,
         workers=workers if not reload else None,
         reload=reload,
+        proxy_headers=proxy_headers,
+        forwarded_allow_ips=forwarded_allow_ips if proxy_headers else None,
+        timeout_graceful_shutdown=graceful_timeout,
         log_level="info",
     )
 

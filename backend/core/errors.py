@@ -8,6 +8,8 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shared.errors import (  # noqa: F401  (re-exported: the backend's error classes are the SDK's)
@@ -37,6 +39,30 @@ def _field_errors(exc: RequestValidationError) -> list[dict[str, Any]]:
     ]
 
 
+# What every 422 looks like (request validation and ValidationFailed alike), for the OpenAPI document.
+HOUSE_ERROR_SCHEMA: dict[str, Any] = {
+    "title": "HTTPValidationError",
+    "type": "object",
+    "properties": {"error": {"type": "string"}, "message": {"type": "string"}, "detail": {}},
+    "required": ["error", "message"],
+}
+
+
+def _document_house_errors(app: FastAPI) -> None:
+    """Make the schema's 422 answer the house error body the handlers send, not FastAPI's default."""
+    generate = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            schema = generate()
+            components = schema.get("components", {}).get("schemas", {})
+            if "HTTPValidationError" in components:
+                components["HTTPValidationError"] = HOUSE_ERROR_SCHEMA
+        return app.openapi_schema or generate()
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install_error_handlers(app: FastAPI) -> None:
     @app.exception_handler(RetailError)
     async def _retail(_request: Request, exc: RetailError) -> JSONResponse:
@@ -60,6 +86,21 @@ def install_error_handlers(app: FastAPI) -> None:
             status_code=exc.status_code,
             headers=getattr(exc, "headers", None),
         )
+
+    @app.exception_handler(DataError)
+    async def _data(_request: Request, exc: DataError) -> JSONResponse:
+        # A value the schema let through but the column cannot hold (an id past 2^31 on PostgreSQL).
+        body = ValidationFailed("A value is out of range.", {"reason": type(exc.orig).__name__}).to_dict()
+        return JSONResponse(body, status_code=422)
+
+    @app.exception_handler(PoolTimeout)
+    async def _busy(_request: Request, exc: PoolTimeout) -> JSONResponse:
+        # Every database connection of this process stayed busy past the pool timeout: try again.
+        log.warning("database pool exhausted: %s", exc)
+        body = ServiceUnavailable("The service is busy; try again.", {"reason": "db_pool_timeout"}).to_dict()
+        return JSONResponse(body, status_code=503, headers={"Retry-After": "1"})
+
+    _document_house_errors(app)
 
     @app.exception_handler(Exception)
     async def _unexpected(request: Request, exc: Exception) -> JSONResponse:
