@@ -20,7 +20,13 @@ REPORT = ROOT / "docs" / "performance.md"
 
 
 def available() -> list[str]:
-    return sorted(p.stem.removesuffix("_bench") for p in (ROOT / "bench").glob("*_bench.py"))
+    benches = sorted(p.stem.removesuffix("_bench") for p in (ROOT / "bench").glob("*_bench.py"))
+    # model evaluations on public data (bench/evals/<name>_eval.py), named by their file stem
+    return benches + sorted(p.stem for p in (ROOT / "bench" / "evals").glob("*_eval.py"))
+
+
+def _module(name: str) -> str:
+    return f"bench.evals.{name}" if name.endswith("_eval") else f"bench.{name}_bench"
 
 
 def run(names: list[str]) -> int:
@@ -34,7 +40,7 @@ def run(names: list[str]) -> int:
         print(f"\n=== {name} ===", flush=True)
         started = time.perf_counter()
         process = subprocess.run(
-            [sys.executable, "-m", f"bench.{name}_bench"],
+            [sys.executable, "-m", _module(name)],
             cwd=ROOT,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
             capture_output=True,
