@@ -1,23 +1,55 @@
 """The shopper app's shell: one ``ShopperApp`` per page holds the view-models, the language and the routes.
 
-Routes: ``/sign-in`` → ``/onboarding`` (location → nearest store) → ``/`` (home) → ``/search`` →
-``/product/<id>``. Views are rebuilt from view-model state whenever a view-model notifies.
+Routes: ``/sign-in`` → ``/onboarding`` (location → nearest store) → the four tabs ``/`` (home),
+``/cart``, ``/orders``, ``/me``, each with the pages opened from it: ``/search`` → ``/product/<id>``;
+``/cart/checkout``; ``/orders/<id>``; ``/me/services``, ``/me/settings``, ``/me/assistant``.
+Views are rebuilt from view-model state whenever a view-model notifies.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from urllib.parse import urlsplit
 
 import flet as ft
 
-from apps.shopper.viewmodels import CatalogVM, KeyValueStore, ProductVM, SessionVM, StorePickerVM
-from apps.shopper.views import home, onboarding, product, search, sign_in
+from apps.shopper.viewmodels import (
+    AssistantVM,
+    CartVM,
+    CatalogVM,
+    CheckoutVM,
+    KeyValueStore,
+    MemberVM,
+    OrdersVM,
+    OrderVM,
+    ProductVM,
+    ServicesVM,
+    SessionVM,
+    SettingsVM,
+    StorePickerVM,
+)
+from apps.shopper.views import (
+    assistant,
+    cart,
+    checkout,
+    home,
+    member,
+    onboarding,
+    order,
+    orders,
+    product,
+    search,
+    services,
+    settings,
+    sign_in,
+)
 from shared.i18n import t
 from shared.sdk import AsyncClient
 from shared.ui.shell import AppShell
 
 # Returns (latitude, longitude) from the device, or None when it cannot or may not tell.
 Locator = Callable[[], Awaitable[tuple[float, float] | None]]
+TABS = ("/", "/cart", "/orders", "/me")
 
 
 class ShopperApp(AppShell):
@@ -41,7 +73,28 @@ class ShopperApp(AppShell):
         self.stores = StorePickerVM(client, prefs)
         self.catalog = CatalogVM(client)
         self.product = ProductVM(client)
-        for vm in (self.session, self.stores, self.catalog, self.product):
+        self.cart = CartVM(client)
+        self.checkout = CheckoutVM(client)
+        self.orders = OrdersVM(client)
+        self.order = OrderVM(client)
+        self.member = MemberVM(client)
+        self.services = ServicesVM(client)
+        self.settings = SettingsVM(client, prefs)
+        self.assistant = AssistantVM(client)
+        for vm in (
+            self.session,
+            self.stores,
+            self.catalog,
+            self.product,
+            self.cart,
+            self.checkout,
+            self.orders,
+            self.order,
+            self.member,
+            self.services,
+            self.settings,
+            self.assistant,
+        ):
             vm.subscribe(self.refresh)
 
     def t(self, key: str, **values: object) -> str:
@@ -61,6 +114,58 @@ class ShopperApp(AppShell):
             return "/onboarding"
         return "/"
 
+    async def start(self) -> None:
+        await super().start()
+        await self.load_for(self.guarded(self.page.route or "/"))
+
+    async def open(self, route: str) -> None:
+        """Go to ``route`` and load what its screen shows (the route change loads it)."""
+        if route == self.page.route:
+            await self.load_for(route)
+        await self.go(route)
+
+    async def _route_changed(self, _e: ft.RouteChangeEvent) -> None:
+        self.render()
+        await self.load_for(self.guarded(self.page.route or "/"))
+
+    @property
+    def live_url(self) -> str:
+        """Where the backend's WebSocket is: the page's own origin on the web build (its SDK client
+        talks to the backend in-process), else the SDK's address."""
+        parts = urlsplit(self.page.url or "") if self.page.web else None
+        schemes = {"http": "http", "ws": "http", "https": "https", "wss": "https"}
+        if parts is not None and parts.scheme in schemes and parts.netloc:
+            # Flet reports the page's address as its WebSocket's (ws://host/app/shopper).
+            return f"{schemes[parts.scheme]}://{parts.netloc}"
+        return str(self.client.http.base_url)
+
+    async def load_for(self, route: str) -> None:
+        store_id = self.stores.chosen.id if self.stores.chosen else None
+        if route.startswith("/cart/checkout") and self.stores.chosen is not None:
+            if self.cart.cart is None:
+                await self.cart.load(store_id)
+            await self.checkout.start(self.stores.chosen, self.cart.total)
+        elif route.startswith("/cart"):
+            await self.cart.load(store_id)
+        elif route == "/orders":
+            await self.order.stop()
+            await self.orders.load()
+        elif route.startswith("/orders/"):
+            wanted = route.removeprefix("/orders/")
+            if wanted.isdigit():
+                await self.order.load(int(wanted))
+                self.order.watch(self.live_url)
+        elif route == "/":
+            await self.catalog.load_home()
+        elif route == "/me":
+            await self.member.load()
+        elif route == "/me/services":
+            await self.services.load(store_id)
+        elif route == "/me/settings":
+            await self.settings.load()
+        elif route == "/me/assistant":
+            self.assistant.start(self.lang, self.stores.chosen)
+
     # --- rendering
 
     def stack(self, route: str) -> list[ft.View]:
@@ -68,6 +173,22 @@ class ShopperApp(AppShell):
             return [sign_in.build(self)]
         if route == "/onboarding":
             return [onboarding.build(self)]
+        if route.startswith("/cart"):
+            views = [cart.build(self)]
+            if route.startswith("/cart/checkout"):
+                views.append(checkout.build(self))
+            return views
+        if route.startswith("/orders"):
+            views = [orders.build(self)]
+            if route.startswith("/orders/"):
+                views.append(order.build(self))
+            return views
+        if route.startswith("/me"):
+            views = [member.build(self)]
+            pages = {"/me/services": services, "/me/settings": settings, "/me/assistant": assistant}
+            if route in pages:
+                views.append(pages[route].build(self))
+            return views
         views = [home.build(self)]
         if route.startswith("/search") or route.startswith("/product/"):
             views.append(search.build(self))
@@ -91,5 +212,11 @@ class ShopperApp(AppShell):
             await self.catalog.load_categories()
 
     async def sign_out(self, _e: object = None) -> None:
+        await self.order.stop()
         await self.session.sign_out()
         await self.go("/sign-in")
+
+    async def set_lang(self, lang: str) -> None:
+        await super().set_lang(lang)
+        if self.session.signed_in:
+            await self.settings.set_language(lang)

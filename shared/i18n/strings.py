@@ -129,3 +129,8 @@ EN: dict[str, str] = {
     "error.phone_format": "Enter an 11-digit mobile number.",
     "error.code_format": "Enter the 6-digit code.",
 }
+
+from shared.i18n import shopper as _shopper  # noqa: E402
+
+ZH.update(_shopper.ZH)
+EN.update(_shopper.EN)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from shared.i18n import t
+from shared.i18n import normalize, t
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -38,3 +38,32 @@ def hours_today(
     if span == ["00:00", "24:00"]:
         return t("store.open_24h", lang)
     return t("store.hours_today", lang, hours=f"{span[0]}–{span[1]}")
+
+
+def when(moment: datetime, tz: str, lang: str | None = None, now: datetime | None = None) -> str:
+    """A time at the store's local clock, the day said plainly: ``今天 14:00``, ``明天 09:30``,
+    ``11月25日 10:00`` (``Today 14:00``, ``Nov 25 10:00``)."""
+    zone = ZoneInfo(tz)
+    local = (
+        moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
+    )
+    today = (now or datetime.now(ZoneInfo("UTC"))).astimezone(zone).date()
+    clock = local.strftime("%H:%M")
+    days = (local.date() - today).days
+    english = normalize(lang) == "en"
+    if days == 0:
+        return f"{'Today' if english else '今天'} {clock}"
+    if days == 1:
+        return f"{'Tomorrow' if english else '明天'} {clock}"
+    if english:
+        return f"{local.strftime('%b')} {local.day} {clock}"
+    return f"{local.month}月{local.day}日 {clock}"
+
+
+def stamp(moment: datetime, tz: str = "Asia/Shanghai") -> str:
+    """A moment as ``2026-11-22 14:05`` at the given clock (order and ledger times)."""
+    zone = ZoneInfo(tz)
+    local = (
+        moment.astimezone(zone) if moment.tzinfo else moment.replace(tzinfo=ZoneInfo("UTC")).astimezone(zone)
+    )
+    return local.strftime("%Y-%m-%d %H:%M")

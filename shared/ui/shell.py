@@ -130,6 +130,7 @@ class AppShell:
         if index < len(views) and views[index].route == fresh.route:
             current = views[index]
             current.appbar, current.controls = fresh.appbar, fresh.controls
+            current.navigation_bar = fresh.navigation_bar
             return current
         return fresh
 

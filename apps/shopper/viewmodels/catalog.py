@@ -8,9 +8,12 @@ from apps.shopper.viewmodels.base import ViewModel
 from apps.shopper.viewmodels.stores import NEARBY_RADIUS_M
 from backend.catalog.schemas import CategoryNode, ProductDetail, ProductSummary, Sku
 from backend.core.schemas import Page
+from backend.marketing.schemas import Promotion
 from backend.stores.schemas import NearbyStore
 from shared.sdk import AsyncClient
 from shared.sdk.base import Call, Resource
+
+HOT_SHOWN = 6
 
 
 class CatalogCalls(Resource):
@@ -64,11 +67,35 @@ class CatalogVM(ViewModel):
         self.total = 0
         self.page = 1
         self.searched = False
+        self.promotions: list[Promotion] = []
+        self.hot: list[ProductSummary] = []
+
+    async def load_home(self) -> None:
+        """What the home screen shows for the chosen store: promotions running now and its best sellers."""
+        if self.store_id is None:
+            return
+        self.promotions = await self._run(self.client.marketing.active_promotions(self.store_id)) or []
+        found = await self._run(
+            self.client.catalog.products(
+                store_id=self.store_id,
+                in_stock_at=self.store_id,
+                kind="goods",
+                sort="sales",
+                page_size=HOT_SHOWN,
+            )
+        )
+        self.hot = found.items if found else []
+        self.notify()
+
+    @property
+    def hot_ids(self) -> set[int]:
+        return {p.id for p in self.hot}
 
     def at_store(self, store_id: int | None) -> None:
         if store_id != self.store_id:
             self.store_id = store_id
             self.results, self.in_stock, self.total, self.searched = [], set(), 0, False
+            self.promotions, self.hot = [], []
 
     async def load_categories(self) -> None:
         found = await self._run(self.calls.categories())
@@ -92,7 +119,7 @@ class CatalogVM(ViewModel):
 
     def available(self, product_id: int) -> bool | None:
         """True / False at the chosen store; None when no store is chosen."""
-        return None if self.store_id is None else product_id in self.in_stock
+        return None if self.store_id is None else product_id in self.in_stock or product_id in self.hot_ids
 
     async def _fetch(self, *, replace: bool) -> None:
         q = self.query or None

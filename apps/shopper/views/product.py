@@ -35,6 +35,21 @@ def build(app: ShopperApp) -> ft.View:
 
         return handler
 
+    async def add_to_cart(_e: object) -> None:
+        sku = vm.sku
+        if sku is not None:
+            store_id = app.stores.chosen.id if app.stores.chosen else None
+            if app.cart.cart is None or app.cart.store_id != store_id:
+                await app.cart.load(store_id)
+            if await app.cart.add(sku.id):
+                app.page.show_dialog(ft.SnackBar(ft.Text(app.t("product.added")), duration=1500))
+
+    async def book_service(_e: object) -> None:
+        sku = vm.sku
+        await app.open("/me/services")
+        if sku is not None:
+            await app.services.choose(sku.id)
+
     async def stock_nearby(_e: object) -> None:
         place = app.stores.place or app.stores.chosen
         if place is not None:
@@ -88,6 +103,28 @@ def build(app: ShopperApp) -> ft.View:
     if description:
         body.append(ft.Text(description, size=14))
     body.append(error_banner(app, vm))
+    body.append(error_banner(app, app.cart))
+    if product.kind == "service":
+        body.append(
+            ft.Row([ui.primary_button(app.t("product.book_service"), book_service, disabled=sku is None)])
+        )
+    else:
+        in_cart = sum(ln.quantity for ln in app.cart.lines if sku is not None and ln.sku_id == sku.id)
+        body.append(
+            ft.Row(
+                [
+                    ui.primary_button(
+                        app.t("product.add_to_cart"),
+                        add_to_cart,
+                        disabled=sku is None,
+                        busy=app.cart.busy,
+                        icon=ft.Icons.ADD_SHOPPING_CART,
+                    )
+                ]
+            )
+        )
+        if in_cart:
+            body.append(ft.Row([ui.badge(app.t("product.in_cart", n=in_cart), good=True)]))
     body.append(
         ft.Row([ui.secondary_button(app.t("product.stock_nearby"), stock_nearby, disabled=sku is None)])
     )
