@@ -167,6 +167,9 @@ def create_app(vm: Any, source: Any = None) -> Any:
                 "recording": vm.t("pay.recording"),
             }.get(state.status, "")
             ids.detail.text = state.message or ""
+            member = vm.member.member is not None and state.status in ("idle", "waiting", "failed")
+            ids.stored_value.opacity = 1 if member else 0
+            ids.stored_value.disabled = not member
             ids.status.color = (0.85, 0.16, 0.18, 1) if state.status == "paused" else (0.13, 0.13, 0.15, 1)
             if state.qr_text and state.status == "waiting":
                 ids.qr.texture = app.qr(state.qr_text)
@@ -339,6 +342,7 @@ def create_app(vm: Any, source: Any = None) -> Any:
                 "print_receipt": lambda: vm.receipt.print(),
                 "verify_pickup": lambda: vm.pickup.verify(),
                 "call_staff": vm.help.call_staff,
+                "pay_stored_value": vm.payment.pay_stored_value,
                 "key": vm.pickup.type_digit,
             }
             vm.touch()
@@ -348,7 +352,7 @@ def create_app(vm: Any, source: Any = None) -> Any:
             self.vm.touch()
             self.run_bg(self.vm.go, screen)
             if screen == "help":
-                self.run_bg(self.vm.help.call_staff)
+                self.run_bg(self.vm.help.open)
 
         # --- rendering ---
 

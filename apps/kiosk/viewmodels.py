@@ -25,7 +25,7 @@ from backend.catalog.schemas import BarcodeMatch
 from backend.members.schemas import MemberSummary
 from backend.orders.schemas import Order, PricedCartOut, Receipt
 from backend.payments.schemas import Payment
-from backend.stores.schemas import NearbyStore, Store
+from backend.stores.schemas import HelpCall, NearbyStore, Store
 from shared import sdk
 from shared.sdk.outbox import FlushReport, Outbox
 
@@ -150,13 +150,15 @@ class CheckoutFlow:
         vm = self.vm
         try:
             match: BarcodeMatch = vm.client.catalog.lookup_barcode(code, store_id=vm.store_id)
+            # A scale label (in-store code with a weight or price) stands for several units.
+            units = match.embedded.units if match.embedded is not None else 1
             current = {ln.sku_id: ln.quantity for ln in self.cart.lines} if self.cart else {}
             if match.sku.id in current:
                 cart = vm.client.orders.set_cart_quantity(
-                    match.sku.id, current[match.sku.id] + 1, session_id=vm.session_id
+                    match.sku.id, current[match.sku.id] + units, session_id=vm.session_id
                 )
             else:
-                cart = vm.client.orders.add_to_cart(match.sku.id, 1, session_id=vm.session_id)
+                cart = vm.client.orders.add_to_cart(match.sku.id, units, session_id=vm.session_id)
         except (sdk.NotFound, sdk.ValidationFailed):
             self.state.message = vm.t("checkout.unknown_barcode", code=code)
             vm.changed("checkout")
@@ -169,7 +171,12 @@ class CheckoutFlow:
             vm.changed("checkout")
             return False
         name = vm.pick(match.product.name_zh, match.product.name_en)
-        self.state = CheckoutState(cart=cart, last_added=name, message=vm.t("checkout.added", name=name))
+        message = vm.t("checkout.added", name=name)
+        if match.embedded is not None and match.embedded.weight_g is not None:
+            message = vm.t("checkout.added_weight", name=name, grams=match.embedded.weight_g)
+        elif match.embedded is not None and match.embedded.price is not None:
+            message = vm.t("checkout.added_price", name=name, price=yuan(match.embedded.price))
+        self.state = CheckoutState(cart=cart, last_added=name, message=message)
         vm.changed("checkout")
         return True
 
@@ -318,6 +325,70 @@ class PaymentFlow:
         self.state.qr_text = payment.pay_url or payment.qr_text
         self.state.message = vm.t("pay.waiting")
         vm.changed("pay")
+        return self.state
+
+    def pay_stored_value(self) -> PaymentState:
+        """The identified member pays the whole basket from their stored value (储值); the sale is
+        made at once, no QR."""
+        vm = self.vm
+        cart = vm.checkout.cart
+        if vm.member.member is None:
+            self.state = PaymentState(status="failed", message=vm.t("pay.member_first"))
+            vm.changed("pay")
+            return self.state
+        if not vm.online:
+            self.state = PaymentState(status="paused", message=vm.t("pay.paused_detail"))
+            vm.changed("pay")
+            return self.state
+        if cart is None or not vm.checkout.can_pay():
+            self.state = PaymentState(status="failed", message=vm.t("checkout.empty"))
+            vm.changed("pay")
+            return self.state
+        if self.state.status == "waiting" and self.state.client_id:
+            # The QR checkout the shopper chose not to use is closed (its coupons given back).
+            with contextlib.suppress(sdk.RetailError):
+                vm.client.orders.cancel_kiosk_checkout(self.state.client_id)
+        client_id = sdk.idempotency_key()
+        self.state = PaymentState(status="recording", amount=cart.total, client_id=client_id)
+        member_id = vm.member.member.id
+        try:
+            try:
+                checkout = vm.client.orders.open_kiosk_checkout(
+                    client_id, cart_session_id=vm.session_id, member_id=member_id, stored_value=cart.total
+                )
+            except sdk.ValidationFailed as exc:
+                # The member's coupons can make the basket cheaper than the cart showed: pay that total.
+                total = exc.detail.get("total") if isinstance(exc.detail, dict) else None
+                if not isinstance(total, int) or total >= cart.total:
+                    raise
+                checkout = vm.client.orders.open_kiosk_checkout(
+                    client_id, cart_session_id=vm.session_id, member_id=member_id, stored_value=total
+                )
+            order = vm.client.orders.get(checkout.order_id) if checkout.order_id else None
+        except sdk.NetworkError:
+            vm.went_offline()
+            self.state = PaymentState(status="paused", amount=cart.total, message=vm.t("pay.paused_detail"))
+            vm.changed("pay")
+            return self.state
+        except sdk.RetailError as exc:
+            key = (
+                "pay.stored_value_short"
+                if exc.code in ("insufficient_balance", "insufficient_stored_value")
+                else None
+            )
+            message = vm.t(key) if key else error_text(vm, exc)
+            self.state = PaymentState(
+                status="failed", amount=cart.total, client_id=client_id, message=message
+            )
+            vm.changed("pay")
+            return self.state
+        if order is None:
+            self.state.status, self.state.message = "failed", vm.t("pay.unavailable")
+            vm.changed("pay")
+            return self.state
+        self.state.status, self.state.order, self.state.amount = "done", order, order.total
+        vm.receipt.show(order)
+        vm.go("receipt")
         return self.state
 
     def poll(self) -> PaymentState:
@@ -513,6 +584,7 @@ class PickupFlow:
         self.order: Order | None = None
         self.message: str | None = None
         self.typed = ""
+        self.staff_told = False
 
     def type_digit(self, digit: str) -> None:
         if digit == "<":
@@ -540,6 +612,9 @@ class PickupFlow:
             vm.t("pickup.ready", number=order.number) + "\n" + vm.t("pickup.where", store=vm.store_name)
         )
         self.typed = ""
+        self.staff_told = vm.help.notify_pickup(order)
+        if self.staff_told:
+            self.message += "\n" + vm.t("pickup.staff_told")
         vm.changed("pickup")
         return order
 
@@ -558,20 +633,74 @@ class PickupFlow:
         return vm.t("pickup.invalid")
 
     def clear(self) -> None:
-        self.order, self.message, self.typed = None, None, ""
+        self.order, self.message, self.typed, self.staff_told = None, None, "", False
+
+
+HELP_REASONS = ("age_check", "scan_trouble", "payment_trouble")
 
 
 class HelpFlow:
-    """Call staff to the kiosk. The backend has no help-call endpoint yet, so the kiosk says where to go."""
+    """Call a staff member to the kiosk: the call is an event on the store's help topic, which the
+    staff app shows live; an age-restricted item, scan trouble or payment trouble says why."""
 
     def __init__(self, vm: KioskVM) -> None:
         self.vm = vm
         self.message: str | None = None
+        self.call: HelpCall | None = None
 
-    def call_staff(self) -> bool:
-        self.message = self.vm.t("help.unavailable")
+    def open(self) -> None:
+        self.call = None
+        self.message = self.vm.t("help.choose")
         self.vm.changed("help")
-        return False
+
+    def _context(self) -> dict[str, Any]:
+        vm = self.vm
+        context: dict[str, Any] = {"screen": vm.screen}
+        cart = vm.checkout.cart
+        if cart is not None and cart.lines:
+            context["items"] = sum(ln.quantity for ln in cart.lines)
+            context["total"] = cart.total
+        if vm.checkout.state.last_added:
+            context["last_item"] = vm.checkout.state.last_added
+        return context
+
+    def call_staff(self, reason: str = "other") -> bool:
+        """Ask for a staff member; the same session's repeated press for one reason is one call."""
+        vm = self.vm
+        if reason not in (*HELP_REASONS, "other"):
+            raise ValueError(reason)
+        try:
+            self.call = vm.client.stores.call_for_help(
+                reason, context=self._context(), client_id=f"{vm.session_id}-{reason}"
+            )
+        except sdk.NetworkError:
+            vm.went_offline()
+            self.message = vm.t("help.unavailable")
+            vm.changed("help")
+            return False
+        except sdk.RetailError:
+            self.message = vm.t("help.unavailable")
+            vm.changed("help")
+            return False
+        self.message = vm.t(f"help.called.{reason}") + "\n" + vm.t("help.body")
+        vm.changed("help")
+        return True
+
+    def notify_pickup(self, order: Order) -> bool:
+        """Tell the store's staff a shopper is at the kiosk to collect ``order`` (once per order)."""
+        vm = self.vm
+        try:
+            vm.client.stores.call_for_help(
+                "pickup",
+                context={"order_id": order.id, "order_number": order.number},
+                client_id=f"pickup-{order.id}",
+            )
+        except sdk.NetworkError:
+            vm.went_offline()
+            return False
+        except sdk.RetailError:
+            return False
+        return True
 
 
 # --- the kiosk ---
@@ -692,7 +821,7 @@ class KioskVM:
         self.receipt.clear()
         self.price = PriceCheckFlow(self)
         self.pickup.clear()
-        self.help.message = None
+        self.help.message, self.help.call = None, None
         self.lang = "zh-CN"
         self.go("attract")
 

@@ -15,6 +15,7 @@ from backend.catalog.models import Product, ProductImage, Sku
 from backend.catalog.schemas import (
     Barcode,
     BarcodeMatch,
+    EmbeddedValue,
     Image,
     ProductDetail,
     ProductSummary,
@@ -26,6 +27,7 @@ from backend.core.time import as_utc, utcnow
 from backend.pricing import repository as pricing_repo
 from backend.pricing.service import price_for
 from backend.stores.errors import StoreNotFound
+from shared.devices.gtin import InStoreCode, parse_in_store
 
 IMAGE_URL = "/api/v1/catalog/images/{id}"
 
@@ -228,6 +230,9 @@ async def lookup_barcode(
     """The SKU and product a scanned barcode belongs to (its check digit is verified first)."""
     service.check_barcode(code)
     barcode = await repo.barcode_by_code(session, code)
+    label = parse_in_store(code) if barcode is None else None
+    if label is not None:
+        barcode = await repo.barcode_by_code(session, label.item_code)
     if barcode is None:
         raise BarcodeNotFound(detail={"code": code})
     sku = await service.get_sku(session, barcode.sku_id)
@@ -244,4 +249,15 @@ async def lookup_barcode(
         barcode=Barcode.model_validate(barcode),
         sku=sku_schema,
         product=_summary(product, price, images[product.id], None),
+        embedded=_embedded(label, sku.weight_g, price) if label is not None else None,
     )
+
+
+def _embedded(label: InStoreCode, unit_weight_g: int | None, unit_price: int) -> EmbeddedValue:
+    """The units a scale label stands for, rounded half-up and at least one."""
+    if label.kind == "weight":
+        per = unit_weight_g or 1
+        units = (label.value * 2 + per) // (2 * per)
+        return EmbeddedValue(code=label.code, kind="weight", weight_g=label.value, units=max(1, units))
+    units = (label.value * 2 + unit_price) // (2 * unit_price) if unit_price > 0 else 1
+    return EmbeddedValue(code=label.code, kind="price", price=label.value, units=max(1, units))

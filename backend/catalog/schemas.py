@@ -203,7 +203,19 @@ class ProductDetail(Schema):
     images: list[Image]
 
 
+class EmbeddedValue(Schema):
+    """What a scale label (in-store EAN-13, prefix 20-29, ``2F IIIII VVVVV C``) carries."""
+
+    code: str
+    kind: Literal["price", "weight"]
+    price: int | None = None
+    weight_g: int | None = None
+    # The SKU units the label stands for: weight / the SKU's weight_g, or price / its unit price.
+    units: int = 1
+
+
 class BarcodeMatch(Schema):
     barcode: Barcode
     sku: Sku
     product: ProductSummary
+    embedded: EmbeddedValue | None = None

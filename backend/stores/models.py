@@ -87,3 +87,26 @@ class MemberArrival(Base):
     message: Mapped[str] = mapped_column(String(200))
     reward: Mapped[dict[str, Any] | None]
     created_at: Mapped[created_at]
+
+
+class HelpCall(Base):
+    """A kiosk (or a till) asking for a staff member: age check, scan or payment trouble, a pickup."""
+
+    __tablename__ = "help_calls"
+
+    id: Mapped[intpk]
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    # Repeating a call with the same client id returns the first call.
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    caller_kind: Mapped[str] = mapped_column(String(12))
+    caller_id: Mapped[int] = mapped_column(Integer)
+    device_name: Mapped[str] = mapped_column(String(60), default="")
+    reason: Mapped[str] = mapped_column(String(20))
+    note: Mapped[str] = mapped_column(String(200), default="")
+    # What the call is about: {"sku_id": .., "name_zh": ..} or {"order_number": ..}.
+    context: Mapped[dict[str, Any]]
+    status: Mapped[str] = mapped_column(String(12), default="open")
+    answered_by: Mapped[int | None] = mapped_column(Integer)
+    answered_at: Mapped[datetime | None]
+    resolved_at: Mapped[datetime | None]
+    created_at: Mapped[created_at]

@@ -5,11 +5,11 @@ from typing import Annotated
 from fastapi import APIRouter, Query, status
 from sqlalchemy import select
 
-from backend.auth.deps import AppSettings, CurrentHQ, CurrentMember, CurrentStaff
+from backend.auth.deps import AppSettings, CurrentHQ, CurrentMember, CurrentPrincipal, CurrentStaff
 from backend.auth.principal import StaffRole
 from backend.core.db import DbSession
 from backend.core.errors import ValidationFailed
-from backend.stores import beacons, service
+from backend.stores import beacons, help, service
 from backend.stores import repository as repo
 from backend.stores.models import StoreBeacon
 from backend.stores.schemas import (
@@ -19,6 +19,8 @@ from backend.stores.schemas import (
     BeaconCreate,
     BeaconVerified,
     BeaconVerify,
+    HelpCall,
+    HelpCallCreate,
     NearbyStore,
     Region,
     RegionCreate,
@@ -150,3 +152,32 @@ async def arrive(
 ) -> ArrivalDecision:
     """The shopper app saw this store's beacon: welcome the member (once a day, with consent)."""
     return await beacons.arrive(session, settings, principal, store_id, body.zone)
+
+
+@router.post("/help-calls", response_model=HelpCall, status_code=status.HTTP_201_CREATED)
+async def call_for_help(body: HelpCallCreate, principal: CurrentPrincipal, session: DbSession) -> HelpCall:
+    """Ask for a staff member at the store (a kiosk's own store, or the store a staff caller names)."""
+    return HelpCall.model_validate(await help.call(session, principal, body))
+
+
+@router.get("/stores/{store_id}/help-calls", response_model=list[HelpCall])
+async def help_calls(
+    store_id: int, principal: CurrentStaff, session: DbSession, open_only: bool = True
+) -> list[HelpCall]:
+    """The store's help calls, newest first (open and answered ones unless ``open_only=false``)."""
+    return [
+        HelpCall.model_validate(c)
+        for c in await help.calls(session, principal, store_id, open_only=open_only)
+    ]
+
+
+@router.post("/help-calls/{call_id}/answer", response_model=HelpCall)
+async def answer_help_call(call_id: int, principal: CurrentStaff, session: DbSession) -> HelpCall:
+    """Say a staff member is on the way."""
+    return HelpCall.model_validate(await help.answer(session, principal, call_id))
+
+
+@router.post("/help-calls/{call_id}/resolve", response_model=HelpCall)
+async def resolve_help_call(call_id: int, principal: CurrentStaff, session: DbSession) -> HelpCall:
+    """Close the call: the shopper was helped."""
+    return HelpCall.model_validate(await help.resolve(session, principal, call_id))

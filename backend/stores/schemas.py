@@ -161,3 +161,41 @@ class ArrivalDecision(Schema):
     message_zh: str | None = None
     message_en: str | None = None
     reward: dict[str, Any] | None = None
+
+
+HELP_REASONS = ("age_check", "scan_trouble", "payment_trouble", "pickup", "other")
+
+
+class HelpCallCreate(Schema):
+    client_id: Annotated[str, StringConstraints(strip_whitespace=True, min_length=8, max_length=64)]
+    reason: Annotated[
+        str, StringConstraints(pattern=r"^(age_check|scan_trouble|payment_trouble|pickup|other)$")
+    ]
+    store_id: int | None = Field(
+        default=None, ge=1, description="staff callers name the store; a kiosk is bound"
+    )
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+    context: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("context")
+    @classmethod
+    def _small(cls, value: dict[str, Any]) -> dict[str, Any]:
+        if len(value) > 10 or any(len(str(v)) > 120 for v in value.values()):
+            raise ValueError("context is at most 10 short values")
+        return value
+
+
+class HelpCall(Schema):
+    id: int
+    store_id: int
+    client_id: str
+    caller_kind: str
+    device_name: str
+    reason: str
+    note: str
+    context: dict[str, Any]
+    status: str
+    answered_by: int | None
+    answered_at: datetime | None
+    resolved_at: datetime | None
+    created_at: datetime

@@ -55,3 +55,61 @@ def to_gtin13(code: str) -> str:
             raise ValueError("GTIN-14 with an indicator digit has no GTIN-13 form")
         return code[1:]
     return code.zfill(13)
+
+
+# --- in-store (variable measure) codes ---
+#
+# Scales print EAN-13 labels in the GS1 in-store range (prefixes 20-29). The layout used here is
+# ``2F IIIII VVVVV C``: ``2F`` the prefix, ``IIIII`` the scale's item number (PLU), ``VVVVV`` the
+# embedded value and ``C`` the EAN-13 check digit. Prefixes 20-24 embed the price in fen (up to
+# 999.99 yuan); 25-29 embed the net weight in grams (up to 99.999 kg). The item's own barcode, the one
+# registered in the catalog, is the same code with the value zeroed (and its check digit recomputed).
+
+PRICE_PREFIXES = frozenset("01234")
+WEIGHT_PREFIXES = frozenset("56789")
+
+
+class InStoreCode:
+    """A decoded scale label: what it embeds (``price`` in fen or ``weight`` in grams) and the item."""
+
+    __slots__ = ("code", "prefix", "item", "kind", "value")
+
+    def __init__(self, code: str, prefix: str, item: str, kind: str, value: int) -> None:
+        self.code, self.prefix, self.item, self.kind, self.value = code, prefix, item, kind, value
+
+    @property
+    def item_code(self) -> str:
+        """The item's barcode as registered in the catalog: the value zeroed, the check digit redone."""
+        return make_in_store(self.prefix, self.item, 0)
+
+    @property
+    def price(self) -> int | None:
+        return self.value if self.kind == "price" else None
+
+    @property
+    def weight_g(self) -> int | None:
+        return self.value if self.kind == "weight" else None
+
+    def __repr__(self) -> str:
+        return f"InStoreCode({self.code!r}, item={self.item}, {self.kind}={self.value})"
+
+
+def make_in_store(prefix: str, item: str | int, value: int) -> str:
+    """Build a scale label: ``prefix`` "20".."29", a 5-digit item number and the value (fen or grams)."""
+    if len(prefix) != 2 or prefix[0] != "2" or not prefix[1].isdigit():
+        raise ValueError("in-store prefixes are 20 to 29")
+    item = str(item).zfill(5)
+    if len(item) != 5 or not item.isdigit():
+        raise ValueError("the item number is 5 digits")
+    if not 0 <= value <= 99_999:
+        raise ValueError("the embedded value is 0 to 99999")
+    body = f"{prefix}{item}{value:05d}"
+    return body + str(check_digit(body))
+
+
+def parse_in_store(code: str) -> InStoreCode | None:
+    """The embedded price or weight of a valid in-store EAN-13 (prefix 20-29), else None."""
+    if len(code) != 13 or code[0] != "2" or not is_valid_gtin(code):
+        return None
+    kind = "price" if code[1] in PRICE_PREFIXES else "weight"
+    return InStoreCode(code, code[:2], code[2:7], kind, int(code[7:12]))

@@ -5,8 +5,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from backend.stores.schemas import ArrivalDecision, Beacon, BeaconVerified, NearbyStore, Region, Store
-from shared.sdk.base import Call, Resource
+from backend.stores.schemas import (
+    ArrivalDecision,
+    Beacon,
+    BeaconVerified,
+    HelpCall,
+    NearbyStore,
+    Region,
+    Store,
+)
+from shared.sdk.base import Call, Resource, idempotency_key
 
 
 class StoresAPI(Resource):
@@ -82,3 +90,34 @@ class StoresAPI(Resource):
         return self._call(
             Call("POST", f"/stores/{store_id}/arrivals", json={"zone": zone}, model=ArrivalDecision)
         )
+
+    # --- help calls ---
+
+    def call_for_help(
+        self,
+        reason: str,
+        *,
+        store_id: int | None = None,
+        note: str = "",
+        context: dict[str, Any] | None = None,
+        client_id: str | None = None,
+    ) -> HelpCall:
+        """Ask for a staff member (age_check, scan_trouble, payment_trouble, pickup, other)."""
+        body = {
+            "client_id": client_id or idempotency_key(),
+            "reason": reason,
+            "store_id": store_id,
+            "note": note,
+            "context": context or {},
+        }
+        return self._call(Call("POST", "/help-calls", json=body, model=HelpCall))
+
+    def help_calls(self, store_id: int, open_only: bool = True) -> list[HelpCall]:
+        params = {"open_only": "true" if open_only else "false"}
+        return self._call(Call("GET", f"/stores/{store_id}/help-calls", params=params, model=list[HelpCall]))
+
+    def answer_help_call(self, call_id: int) -> HelpCall:
+        return self._call(Call("POST", f"/help-calls/{call_id}/answer", model=HelpCall))
+
+    def resolve_help_call(self, call_id: int) -> HelpCall:
+        return self._call(Call("POST", f"/help-calls/{call_id}/resolve", model=HelpCall))

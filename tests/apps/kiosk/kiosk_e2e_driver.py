@@ -224,6 +224,9 @@ def main(spec_path: str) -> int:
                 settle()
                 press("attract", "help")
                 wait(lambda: vm.screen == "help" and vm.help.message is not None, "help")
+                press("help", "age_check")
+                wait(lambda: vm.help.call is not None, "help call")
+                result["help_call"] = vm.help.call.reason
                 shot(f"{prefix}-08-help")
                 # The network goes down: no new payment starts, and the kiosk says so.
                 on_main(lambda: app.act("reset"))
@@ -233,7 +236,7 @@ def main(spec_path: str) -> int:
                 wait(lambda: vm.checkout.item_count == 1, "an item in the cart")
                 vm.client.http.base_url = "http://127.0.0.1:9"
                 press("checkout", "pay")
-                wait(lambda: vm.payment.state.status == "paused", "payments paused")
+                wait(lambda: vm.payment.state.status == "paused" and app.banner, "payments paused")
                 result["offline"] = {"status": vm.payment.state.status, "banner": app.banner}
                 shot(f"{prefix}-09-offline")
                 vm.client.http.base_url = config.base_url

@@ -89,6 +89,7 @@ async def test_kiosk_window_scan_member_pay_price_pickup(session, client, app, l
     assert first["order_number"] in printed.text() and "王" not in printed.text()
     assert first["price"] == 1200 and first["nearby"][0].startswith("人民广场店")
     assert first["pickup"].startswith(f"订单 {order['number']} 已备好")
+    assert first["help_call"] == "age_check"
     assert first["offline"] == {"status": "paused", "banner": "网络中断 · 暂停收款"}
     assert first["online_again"]
     assert second["price"] == 1200
@@ -103,6 +104,7 @@ async def test_kiosk_window_scan_member_pay_price_pickup(session, client, app, l
         ("portrait-05-receipt", "kiosk-receipt"),
         ("portrait-06-price", "kiosk-price-check"),
         ("portrait-07-pickup", "kiosk-pickup"),
+        ("portrait-08-help", "kiosk-help"),
         ("portrait-09-offline", "kiosk-offline-paused"),
         ("landscape-01-attract", "kiosk-attract-landscape"),
         ("landscape-02-checkout", "kiosk-checkout-landscape"),

@@ -250,13 +250,19 @@ async def test_pickup_code_tells_where_to_collect(world: World, tmp_path, client
         assert vm.pickup.typed == code["code"]
         found = vm.pickup.verify()
         assert found is not None and found.id == order["id"]
-        assert vm.pickup.message == f"订单 {order['number']} 已备好\n请到「南京西路店」服务台出示取货码领取"
+        assert vm.pickup.message == (
+            f"订单 {order['number']} 已备好\n请到「南京西路店」服务台出示取货码领取\n已通知店员为您取货"
+        )
+        assert vm.pickup.staff_told
         vm.pickup.clear()
         vm.handle_code(code["qr"])
         assert vm.pickup.order is not None and vm.pickup.order.id == order["id"]
         assert vm.pickup.verify(code="000000") is None and vm.pickup.message == "取货码无效"
 
     await asyncio.to_thread(work)
+    # The store's staff were told once, however many times the code was looked up.
+    calls = (await client.get(f"/api/v1/stores/{world.store.id}/help-calls", headers=picker)).json()
+    assert [(c["reason"], c["context"]["order_number"]) for c in calls] == [("pickup", order["number"])]
 
 
 async def test_idle_session_resets_to_attract(world: World, tmp_path) -> None:
@@ -287,14 +293,93 @@ async def test_idle_session_resets_to_attract(world: World, tmp_path) -> None:
     await asyncio.to_thread(work)
 
 
-async def test_help_says_no_staff_call_yet(world: World, tmp_path) -> None:
-    def work() -> None:
-        vm = kiosk(world, tmp_path)
-        vm.go("help")
-        assert not vm.help.call_staff()
-        assert vm.help.message == "自助呼叫暂不可用，请直接到服务台找店员。"
+async def test_help_calls_reach_the_stores_staff(world: World, tmp_path, client, session) -> None:
+    (_milk, milk_code), _, _ = world.items
 
-    await asyncio.to_thread(work)
+    def work() -> list[int]:
+        vm = kiosk(world, tmp_path)
+        vm.handle_code(milk_code)
+        vm.go("help")
+        vm.help.open()
+        assert vm.help.message == "请选择需要帮助的事项，店员会到这台机器来"
+        assert vm.help.call_staff("age_check") and vm.help.call_staff("age_check")
+        assert vm.help.message is not None and vm.help.message.startswith("已呼叫店员核验年龄")
+        first = vm.help.call
+        assert vm.help.call_staff("payment_trouble")
+        assert first is not None and vm.help.call is not None
+        return [first.id, vm.help.call.id]
+
+    ids = await asyncio.to_thread(work)
+    clerk = await staff(client, session, ["clerk"], [world.store])
+    calls = (await client.get(f"/api/v1/stores/{world.store.id}/help-calls", headers=clerk)).json()
+    assert sorted(c["id"] for c in calls) == sorted(ids)
+    age = next(c for c in calls if c["reason"] == "age_check")
+    assert age["device_name"] == "自助收银1" and age["context"]["items"] == 1
+    assert age["context"]["last_item"].startswith("牛奶")
+    other = await staff(client, session, ["clerk"], [world.other])
+    assert (await client.get(f"/api/v1/stores/{world.store.id}/help-calls", headers=other)).status_code == 403
+
+
+async def test_a_member_pays_with_stored_value(world: World, tmp_path, client, session) -> None:
+    (milk, milk_code), (bread, bread_code), _ = world.items
+    cashier = await staff(client, session, ["cashier"], [world.store])
+    top_up = {"amount": 1000, "tender": "cash", "store_id": world.store.id}
+    response = await client.post(
+        f"/api/v1/members/{world.member_id}/stored-value/topups",
+        json=top_up,
+        headers={**cashier, "Idempotency-Key": "top-up-kiosk-1"},
+    )
+    assert response.status_code in (200, 201), response.text
+    code = await member_code(client, world.member_headers)
+
+    def work() -> tuple[int, str | None, int, str | None]:
+        vm = kiosk(world, tmp_path)
+        vm.handle_code(milk_code)
+        vm.go("pay")
+        assert vm.payment.pay_stored_value().status == "failed"
+        assert vm.payment.state.message == "请先扫描会员码，再用储值支付"
+        vm.go("checkout")
+        vm.handle_code(code)
+        vm.handle_code(bread_code)  # 6.50 + 12.00 is more than the 10.00 balance
+        short = vm.payment.pay_stored_value()
+        assert short.status == "failed", short
+        short_message = short.message
+        vm.checkout.remove(bread.id)
+        paid = vm.payment.pay_stored_value()
+        assert paid.status == "done" and vm.screen == "receipt", paid
+        assert vm.receipt.receipt is not None and "储值" in vm.receipt.receipt.text
+        assert paid.order is not None
+        return paid.order.total, short_message, paid.order.member_id or 0, vm.receipt.receipt.text
+
+    total, short_message, member_id, _text = await asyncio.to_thread(work)
+    assert short_message == "储值余额不足，请扫码支付"
+    assert total == milk.base_price and member_id == world.member_id
+    wallet = (await client.get("/api/v1/members/me/wallet", headers=world.member_headers)).json()
+    assert wallet["stored_value"] == 1000 - total
+
+
+async def test_scale_labels_add_their_units_to_the_cart(world: World, tmp_path, client, session) -> None:
+    from sqlalchemy import update
+
+    from backend.catalog.models import Sku
+    from shared.devices.gtin import make_in_store
+    from tests.backend.orders.factories import put_stock
+    from tests.factories import create_sku
+
+    grapes = await create_sku(session, name="葡萄", price=150, barcode=make_in_store("26", 77, 0))
+    await session.execute(update(Sku).where(Sku.id == grapes.id).values(weight_g=50))
+    await put_stock(session, world.store, grapes, 200)
+    await session.commit()
+
+    def work() -> tuple[int, str | None]:
+        vm = kiosk(world, tmp_path)
+        assert vm.checkout.scan(make_in_store("26", 77, 612))
+        line = next(ln for ln in vm.checkout.cart.lines if ln.sku_id == grapes.id)  # type: ignore[union-attr]
+        return line.quantity, vm.checkout.state.message
+
+    quantity, message = await asyncio.to_thread(work)
+    assert quantity == 12  # 612 g in 50 g units
+    assert message is not None and message.endswith("（612 克）")
 
 
 def test_usb_scanner_keystrokes_make_one_code_per_enter() -> None:

@@ -30,7 +30,7 @@ TABLET = {"width": 1280, "height": 800}
 BARCODE = "6901234567892"
 
 
-def work_the_order(server, artifacts, username: str, number: str, code: str) -> dict[str, float]:  # type: ignore[no-untyped-def]
+def work_the_order(server, artifacts, username: str, place_order) -> dict[str, float]:  # type: ignore[no-untyped-def]
     timings: dict[str, float] = {}
     started = time.monotonic()
     with open_browser(viewport=TABLET) as browser:
@@ -44,7 +44,10 @@ def work_the_order(server, artifacts, username: str, number: str, code: str) -> 
         app.tap("登录")
 
         app.see("拣货任务")
-        app.see(number)
+        app.see("暂无待拣货订单")
+        # The shopper orders and pays now: the task appears without a reload (the store's live topic).
+        number, code = place_order()
+        app.see(number, timeout_ms=30_000)
         app.see("人民广场店 · 今日工作")
         app.screenshot("02-today")
         app.tap(number)
@@ -87,22 +90,33 @@ def work_the_order(server, artifacts, username: str, number: str, code: str) -> 
     return timings
 
 
-async def test_picker_picks_a_paid_order_and_hands_it_over(live_server, app, client, session, test_db):
+async def test_picker_picks_a_paid_order_and_hands_it_over(
+    live_server, app, client, session, test_db, monkeypatch
+):
     store = await create_store(session, name_zh="人民广场店", name_en="People's Square")
     milk = await create_sku(session, name="光明纯牛奶", shelf="A-03", barcode=BARCODE)
     await put_stock(session, store, milk, 12)
     picker = await create_staff(session, ["picker"], [store])
     await session.commit()
     _member, headers = await shopper(client, app, session)
-    response = await place(client, headers, pickup_body(store, [(milk, 1)]))
-    assert response.status_code == 201, response.text
-    order = await pay(client, headers, response.json()["id"])
-    code = (await client.get(f"/api/v1/orders/{order['id']}/pickup-code", headers=headers)).json()["code"]
+    monkeypatch.setenv("OMO_PUBLIC_BASE_URL", live_server.url)
+    placed: dict[str, object] = {}
+    loop = asyncio.get_running_loop()
+
+    async def order_and_pay() -> tuple[str, str]:
+        response = await place(client, headers, pickup_body(store, [(milk, 1)]))
+        assert response.status_code == 201, response.text
+        order = await pay(client, headers, response.json()["id"])
+        placed.update(order)
+        code = await client.get(f"/api/v1/orders/{order['id']}/pickup-code", headers=headers)
+        return order["number"], code.json()["code"]
+
+    def place_order() -> tuple[str, str]:
+        return asyncio.run_coroutine_threadsafe(order_and_pay(), loop).result(60)
 
     artifacts = ARTIFACTS / "staff" / test_db.kind
-    timings = await asyncio.to_thread(
-        work_the_order, live_server, artifacts, picker.username, order["number"], code
-    )
+    timings = await asyncio.to_thread(work_the_order, live_server, artifacts, picker.username, place_order)
+    order = placed
     print(f"staff e2e on {test_db.kind}: " + ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
     response = await client.get(f"/api/v1/orders/{order['id']}", headers=headers)
     assert response.json()["status"] == "completed"

@@ -1,0 +1,167 @@
+"""Pairing the store's beacons: scan nearby (bleak, or the radio simulator on machines without
+Bluetooth), bind the nearest unbound beacon to this store and a zone, verify it by the signal heard
+standing next to it."""
+
+from __future__ import annotations
+
+import random
+import struct
+import uuid as uuidlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from apps.staff.viewmodels.base import StaffViewModel
+from backend.stores.schemas import Beacon, BeaconVerified
+from shared.devices.beacons import (
+    APPLE_COMPANY_ID,
+    BeaconScanner,
+    Candidate,
+    IBeacon,
+    Sighting,
+    pairing_candidates,
+    rssi_at,
+)
+from shared.sdk import AsyncClient
+
+
+@dataclass(frozen=True)
+class SimulatedBeacon:
+    """An iBeacon on the shop floor, ``distance_m`` from the tablet."""
+
+    uuid: str
+    major: int
+    minor: int
+    distance_m: float
+    measured_power: int = -59
+
+    def payload(self) -> bytes:
+        return (
+            b"\x02\x15"
+            + uuidlib.UUID(self.uuid).bytes
+            + struct.pack(">HHb", self.major, self.minor, self.measured_power)
+        )
+
+
+class RadioSimulator:
+    """Stands in for bleak's ``BleakScanner`` (same constructor and start/stop), advertising the given
+    beacons through the detection callback with log-distance RSSI and a little seeded noise."""
+
+    def __init__(self, beacons: list[SimulatedBeacon], rounds: int = 8, seed: int = 7) -> None:
+        self.beacons, self.rounds, self.seed = beacons, rounds, seed
+
+    def __call__(self, detection_callback: Callable[[Any, Any], None]) -> Any:
+        sim = self
+
+        class _Scanner:
+            async def start(self) -> None:
+                noise = random.Random(sim.seed)
+                for _ in range(sim.rounds):
+                    for i, b in enumerate(sim.beacons):
+                        rssi = rssi_at(b.distance_m, b.measured_power) + noise.uniform(-2, 2)
+                        adv = SimpleNamespace(
+                            manufacturer_data={APPLE_COMPANY_ID: b.payload()},
+                            service_data={},
+                            rssi=round(rssi),
+                            local_name=None,
+                        )
+                        detection_callback(SimpleNamespace(address=f"SIM:{i:02d}"), adv)
+
+            async def stop(self) -> None:
+                return None
+
+        return _Scanner()
+
+
+class BeaconsVM(StaffViewModel):
+    def __init__(self, client: AsyncClient, scanner: BeaconScanner | None = None) -> None:
+        super().__init__()
+        self.client = client
+        self.scanner = scanner or BeaconScanner()
+        self.store_id: int | None = None
+        self.paired: list[Beacon] = []
+        self.candidates: list[Candidate] = []
+        self.sightings: list[Sighting] = []
+        self.bluetooth: bool | None = None
+        self.verified: BeaconVerified | None = None
+
+    def at_store(self, store_id: int | None) -> None:
+        if store_id != self.store_id:
+            self.store_id, self.paired, self.candidates, self.verified = store_id, [], [], None
+            self.notify()
+
+    async def load(self) -> bool:
+        if self.store_id is None:
+            return False
+        found = await self._run(self.client.stores.store_beacons(self.store_id))
+        if found is None:
+            return False
+        self.paired = found
+        self.notify()
+        return True
+
+    def _is_paired(self, beacon: IBeacon) -> bool:
+        return any(
+            p.uuid
+            and uuidlib.UUID(p.uuid) == beacon.uuid
+            and p.major == beacon.major
+            and p.minor == beacon.minor
+            for p in self.paired
+        )
+
+    async def scan(self, seconds: float = 3.0) -> bool:
+        """Listen for beacons; the nearest come first, already paired ones are marked."""
+        status, seen = await self.scanner.scan(seconds)
+        self.bluetooth = status.available
+        if not status.available:
+            self.fail("staff.error.no_bluetooth")
+            return False
+        self.sightings = seen
+        self.candidates = [c for c in pairing_candidates(seen) if isinstance(c.beacon, IBeacon)]
+        self.error = None
+        self.notify()
+        return True
+
+    def is_paired(self, candidate: Candidate) -> bool:
+        return isinstance(candidate.beacon, IBeacon) and self._is_paired(candidate.beacon)
+
+    async def pair(self, candidate: Candidate, zone: str, label: str = "") -> Beacon | None:
+        """Bind a heard beacon to this store and zone, then verify it with the samples just heard."""
+        if self.store_id is None or not isinstance(candidate.beacon, IBeacon):
+            return None
+        b = candidate.beacon
+        beacon = await self._run(
+            self.client.stores.pair_beacon(
+                self.store_id,
+                zone.strip() or "entrance",
+                uuid=str(b.uuid),
+                major=b.major,
+                minor=b.minor,
+                measured_power=b.measured_power,
+            )
+        )
+        if beacon is None:
+            return None
+        await self.verify(beacon)
+        await self.load()
+        return beacon
+
+    async def verify(self, beacon: Beacon) -> bool:
+        samples = [
+            float(s.rssi)
+            for s in self.sightings
+            if isinstance(s.beacon, IBeacon)
+            and str(s.beacon.uuid) == str(uuidlib.UUID(beacon.uuid or "0" * 32))
+            and s.beacon.major == beacon.major
+            and s.beacon.minor == beacon.minor
+        ]
+        if len(samples) < 3 or self.store_id is None:
+            self.fail("staff.error.beacon_not_heard")
+            return False
+        result = await self._run(self.client.stores.verify_beacon(self.store_id, beacon.id, samples))
+        if result is None:
+            return False
+        self.verified = result
+        self.notify()
+        return True
