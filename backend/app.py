@@ -3,23 +3,22 @@
 from __future__ import annotations
 
 import asyncio
-import logging
-import time
-import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request, Response
+from fastapi import FastAPI
 from fastapi.routing import APIRoute
 from sqlalchemy import text
 
 from backend.auth.sms import make_provider
 from backend.core import logging as omo_logging
+from backend.core.bodylimit import BodyLimit
 from backend.core.db import Database
-from backend.core.errors import PayloadTooLarge, ServiceUnavailable, install_error_handlers
+from backend.core.errors import ServiceUnavailable, install_error_handlers
 from backend.core.jobs import Scheduler
 from backend.core.migrations import current_and_head
 from backend.core.ratelimit import RateLimiter
+from backend.core.request_context import RequestContext
 from backend.core.settings import Settings, get_settings
 from backend.hq.router import install as install_hq
 from backend.jobs import JOBS, background_loops
@@ -27,7 +26,6 @@ from backend.realtime.runtime import start_realtime, stop_realtime
 from backend.routers import ROUTERS
 from backend.web import mount_web_apps
 
-log = logging.getLogger("omo.http")
 API_PREFIX = "/api/v1"
 MAX_BODY_BYTES = 10 * 1024 * 1024
 
@@ -65,36 +63,18 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="One catalog, one stock picture, one membership and one order flow for chain stores.",
         generate_unique_id_function=_operation_id,
         lifespan=lifespan,
+        telemetry=None
+        if settings.telemetry
+        else {"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.settings = settings
     app.state.db = Database(settings.database_url, pool_size=settings.db_pool_size, echo=settings.db_echo)
     app.state.sms = make_provider(settings.sms_provider)
     app.state.rate_limiter = RateLimiter(settings.redis_url)
     install_error_handlers(app)
+    app.add_middleware(BodyLimit, max_bytes=MAX_BODY_BYTES)
 
-    @app.middleware("http")
-    async def request_context(request: Request, call_next):  # type: ignore[no-untyped-def]
-        length = request.headers.get("content-length")
-        if length and length.isdigit() and int(length) > MAX_BODY_BYTES:
-            body = PayloadTooLarge(detail={"max_bytes": MAX_BODY_BYTES}).to_dict()
-            from fastapi.responses import JSONResponse
-
-            return JSONResponse(body, status_code=413)
-        request_id = request.headers.get("x-request-id") or uuid.uuid4().hex[:16]
-        started = time.perf_counter()
-        response: Response = await call_next(request)
-        response.headers["x-request-id"] = request_id
-        log.debug(
-            "request",
-            extra={
-                "request_id": request_id,
-                "method": request.method,
-                "path": request.url.path,
-                "status": response.status_code,
-                "ms": round((time.perf_counter() - started) * 1000, 1),
-            },
-        )
-        return response
+    app.add_middleware(RequestContext)
 
     for router in ROUTERS:
         app.include_router(router, prefix=API_PREFIX)

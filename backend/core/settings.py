@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     public_base_url: str = "http://127.0.0.1:8000"
     # Run scheduled jobs (reservation sweeper, unpaid-order cancel, points expiry...) in this process.
     jobs_enabled: bool = True
+    # FastAPI's native OpenTelemetry spans, metrics and logs; off unless a collector is set up, as they
+    # cost CPU on every request.
+    telemetry: bool = False
     db_pool_size: int = 10
     db_echo: bool = False
     log_json: bool = False

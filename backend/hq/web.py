@@ -13,6 +13,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
 from fastapi.templating import Jinja2Templates
+from markupsafe import Markup
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.principal import Principal
@@ -44,6 +45,7 @@ ORDER = [
     "aftersales",
     "risk",
     "intelligence",
+    "assistant",
     "jobs",
     "audit",
 ]
@@ -80,12 +82,16 @@ def csv_response(filename: str, header: Sequence[str], rows: Sequence[Sequence[A
 class Column:
     key: str
     label: str
-    # text | money | count | share | time | phone | muted
+    # text | money | count | share | time | phone | muted | links ([(text, href)], rendered as links)
     kind: str = "text"
 
     def html(self, value: Any) -> str:
         if value is None:
             return ""
+        if self.kind == "links":
+            return Markup(" · ").join(
+                Markup('<a href="{}">{}</a>').format(href, text) for text, href in value
+            )
         if self.kind == "money":
             return f"¥{yuan(int(value), grouped=True)}"
         if self.kind == "count":
@@ -101,6 +107,8 @@ class Column:
     def csv(self, value: Any) -> Any:
         if value is None:
             return ""
+        if self.kind == "links":
+            return " ".join(href for _, href in value)
         if self.kind == "money":
             return yuan(int(value))
         if self.kind == "time" and isinstance(value, datetime):

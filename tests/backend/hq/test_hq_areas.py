@@ -146,3 +146,66 @@ async def test_franchisee_pages_stay_inside_their_merchant(client, session):
     assert [r["id"] for r in members] == [str(own_member.id)]
     audit = await client.get("/hq/audit")
     assert audit.status_code == 200
+
+
+PAGES = [
+    "/hq",
+    "/hq/stores",
+    "/hq/catalog",
+    "/hq/inventory",
+    "/hq/marketing",
+    "/hq/members",
+    "/hq/franchise",
+    "/hq/services",
+    "/hq/aftersales",
+    "/hq/risk",
+    "/hq/assistant",
+    "/hq/jobs",
+    "/hq/audit",
+]
+
+
+async def test_every_page_renders_and_every_table_exports_for_hq_and_franchisee(client, session):
+    merchant = await create_merchant(session)
+    await create_store(session, merchant_id=merchant.id)
+    hq = await create_staff(session, ["hq_admin"])
+    admin = await create_staff(session, ["franchisee_admin"], merchant_id=merchant.id)
+    await session.commit()
+    for person in (hq, admin):
+        await hq_login(client, person)
+        for path in PAGES:
+            page = await client.get(path)
+            assert page.status_code == 200, (path, page.text[:500])
+            for name in re.findall(r'data-table="(\w+)"', page.text):
+                if path == "/hq":
+                    continue
+                exported = await client.get(f"{path}.csv?table={name}")
+                assert exported.status_code == 200 and exported.headers["content-type"].startswith("text/csv")
+        token = await csrf_of(client, "/hq")
+        await client.post("/hq/logout", data={"csrf": token})
+
+
+async def test_hq_edits_the_assistants_knowledge_base_and_it_answers_from_it(client, session):
+    hq = await create_staff(session, ["hq_admin"])
+    await session.commit()
+    await hq_login(client, hq)
+    token = await csrf_of(client, "/hq/assistant")
+    form = {
+        "csrf": token,
+        "question_zh": "可以开发票吗",
+        "answer_zh": "可以，在订单详情页申请电子发票。",
+        "question_en": "can i get an invoice",
+        "answer_en": "Yes, request an e-invoice on the order page.",
+        "keywords": "发票 invoice",
+    }
+    added = await client.post("/hq/assistant/faq", data=form)
+    assert added.status_code == 303
+    reply = (await client.post("/api/v1/assistant/chat", json={"message": "发票能开吗"})).json()
+    assert reply["intent"] == "faq" and "电子发票" in reply["answer"]
+    page = await client.get("/hq/assistant")
+    faq_id = reply["grounding"]["faq_id"]
+    assert "可以开发票吗" in page.text and "发票能开吗" in page.text
+    retired = await client.post(f"/hq/assistant/faq/{faq_id}/retire", data={"csrf": token})
+    assert retired.status_code == 303
+    again = (await client.post("/api/v1/assistant/chat", json={"message": "发票能开吗"})).json()
+    assert again["intent"] != "faq"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 
@@ -60,14 +61,28 @@ async def test_hq_sign_in_and_dashboard_in_chromium(live_server, session, test_d
     assert shot.exists()
 
 
-async def test_hq_runs_a_promotion_and_approves_a_transfer_in_chromium(live_server, client, session, test_db):
+async def test_hq_runs_a_promotion_approves_a_transfer_and_a_held_order_and_settles_in_chromium(
+    app, live_server, client, session, test_db
+):
     """Create a promotion in the browser and see a shopper's cart priced by it through the API; approve a
-    transfer a store requested; every page screenshotted."""
+    transfer a store requested; release an order the risk rules held; generate and download a franchise
+    settlement; every page screenshotted."""
+    from datetime import timedelta
+
     import httpx
+    from sqlalchemy import update
 
-    from tests.backend.orders.factories import put_stock, staff
+    from backend.core.time import utcnow
+    from backend.orders.models import Order
+    from backend.payments.config import configure
+    from backend.pricing.days import local_date
+    from tests.backend.distribution.factories import till_sale
+    from tests.backend.orders.factories import ADDRESS, key, put_stock, shopper, staff
+    from tests.factories import create_merchant
 
-    a = await create_store(session, name_zh="人民广场店")
+    configure(app.state.settings)
+    merchant = await create_merchant(session, name="浦江加盟", commission_bp=500)
+    a = await create_store(session, name_zh="人民广场店", merchant_id=merchant.id)
     b = await create_store(session, name_zh="陆家嘴店")
     tea = await create_sku(session, price=6000, name="龙井茶")
     await put_stock(session, a, tea, 30)
@@ -75,6 +90,24 @@ async def test_hq_runs_a_promotion_and_approves_a_transfer_in_chromium(live_serv
     manager = await staff(client, session, ["store_manager"], [a, b])
     body = {"from_store_id": a.id, "to_store_id": b.id, "lines": [{"sku_id": tea.id, "quantity": 6}]}
     transfer = (await client.post("/api/v1/inventory/transfers", json=body, headers=manager)).json()
+    cashier = await staff(client, session, ["cashier"], [a])
+    sold = await till_sale(client, cashier, a, [(tea, 1)])
+    yesterday = utcnow() - timedelta(days=1)
+    await session.execute(
+        update(Order)
+        .where(Order.id == sold["id"])
+        .values(paid_at=yesterday, sold_at=yesterday, completed_at=yesterday)
+    )
+    _, shopper_headers = await shopper(client, app, session)
+    odd = {
+        "fulfilment": "shipping",
+        "store_id": a.id,
+        "address": {**ADDRESS, "latitude": 0.0, "longitude": 0.0},
+        "lines": [{"sku_id": tea.id, "quantity": 1}],
+    }
+    held = (await client.post("/api/v1/orders", json=odd, headers={**shopper_headers, **key()})).json()
+    assert held["status"] == "held"
+    day = local_date(yesterday).isoformat()
     hq = await create_staff(session, ["hq_admin"])
     await session.commit()
     shots = ARTIFACTS / "hq" / test_db.kind
@@ -111,6 +144,25 @@ async def test_hq_runs_a_promotion_and_approves_a_transfer_in_chromium(live_serv
             seen["transfer"] = page.locator(".flash").inner_text()
             seen["transfer_row"] = page.locator('table[data-table="transfers"] tbody').inner_text()
             page.screenshot(path=str(shots / "04-inventory.png"), full_page=True)
+
+            page.get_by_role("link", name="风控审核", exact=True).click()
+            page.locator('table[data-table="holds"] tr', has_text=held["number"]).get_by_role(
+                "button", name="放行"
+            ).click()
+            page.locator(".flash").wait_for()
+            seen["hold"] = page.locator('table[data-table="holds"] tbody').inner_text()
+            page.screenshot(path=str(shots / "05-risk.png"), full_page=True)
+
+            page.get_by_role("link", name="加盟结算", exact=True).click()
+            page.get_by_label("开始日期").fill(day)
+            page.get_by_label("结束日期").fill(day)
+            page.get_by_role("button", name="生成").click()
+            page.locator(".flash").wait_for()
+            page.screenshot(path=str(shots / "06-franchise.png"), full_page=True)
+            with page.expect_download() as download:
+                page.locator('table[data-table="statements"]').get_by_role("link", name="PDF").first.click()
+            seen["pdf"] = download.value.suggested_filename
+            seen["pdf_head"] = Path(download.value.path()).read_bytes()[:4].decode()
         return seen
 
     seen = await asyncio.to_thread(browse)
@@ -121,3 +173,8 @@ async def test_hq_runs_a_promotion_and_approves_a_transfer_in_chromium(live_serv
             "/api/v1/marketing/quote", json={"store_id": a.id, "lines": [{"sku_id": tea.id, "quantity": 2}]}
         )
     assert quote.status_code == 200 and quote.json()["discount_total"] == 2500, quote.text
+    assert "已放行" in seen["hold"]
+    assert seen["pdf"].startswith(f"statement-{merchant.id}-") and seen["pdf_head"] == "%PDF"
+    async with httpx.AsyncClient(base_url=live_server.url) as api:
+        order = await api.get(f"/api/v1/orders/{held['id']}", headers=shopper_headers)
+    assert order.json()["status"] == "pending_payment"
