@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import asyncio
 
+from backend.campaigns.tasks import sweep as campaigns_sweep
 from backend.core.db import Database
 from backend.core.jobs import Job
 from backend.core.settings import Settings
 from backend.core.time import utcnow
+from backend.distribution.tasks import job as distribution_sync
+from backend.inspection.tasks import flags_job as inspection_flags
 from backend.members.tasks import nightly as members_nightly
+from backend.pricing.tasks import price_actions
+from backend.tickets.tasks import sla_job as tickets_sla
+from backend.vision.tasks import index_job as vision_index
 
 
 async def _members_nightly(db: Database, settings: Settings) -> dict[str, int]:
     async with db.sessionmaker() as session:
         result = await members_nightly(session)
+        await session.commit()
+    return result
+
+
+async def _members_birthday(db: Database, settings: Settings) -> dict[str, int]:
+    from backend.members.tasks import birthday
+
+    async with db.sessionmaker() as session:
+        result = await birthday(session)
         await session.commit()
     return result
 
@@ -60,7 +75,16 @@ async def _expire_coupons(db: Database, settings: Settings) -> dict[str, int]:
     return {"expired": expired}
 
 
+
+async def _intelligence(db: Database, settings: Settings, name: str) -> dict[str, int]:
+    from backend.intelligence.tasks import run
+
+    return await run(db, name)
+
+
 JOBS: list[Job] = [
+    Job("distribution.sync", 300, distribution_sync, "Freeze, reverse and settle distribution commissions"),
+    Job("pricing.price_actions", 60, price_actions, "Price changes coming due; near-expiry markdowns"),
     Job("orders.cancel_unpaid", 30, _cancel_unpaid, "Cancel orders left unpaid, giving their stock back"),
     Job(
         "inventory.expire_reservations",
@@ -70,15 +94,38 @@ JOBS: list[Job] = [
     ),
     Job("inventory.near_expiry", 3600, _near_expiry, "Raise near-expiry (临期) alerts for batches"),
     Job("members.nightly", 24 * 3600, _members_nightly, "Expire points, recompute tiers as spend ages out"),
+    Job("members.birthday", 24 * 3600, _members_birthday, "Issue birthday-month coupons, once a year"),
     Job(
         "appointments.reminders", 60, _booking_reminders, "Remind members of bookings a day and an hour ahead"
     ),
     Job("marketing.expire_coupons", 3600, _expire_coupons, "Mark coupons past their validity as expired"),
+    Job("vision.index", 600, vision_index, "Index new catalog pictures for photo search"),
+    Job("inspection.flags", 24 * 3600, inspection_flags, "Store audit: stores and cashiers out of line"),
+    Job("tickets.sla", 60, tickets_sla, "Mark tickets whose first answer or resolution is overdue"),
+    Job("campaigns.sweep", 30, campaigns_sweep, "Refund timed-out group buys; unpaid flash-sale units back"),
     Job(
         "payments.reconcile",
         60,
         _payments_reconcile,
         "Settle paid payments whose notice never came; close expired",
+    ),
+    Job(
+        "intelligence.recommendations",
+        6 * 3600,
+        lambda db, s: _intelligence(db, s, "recommendations"),
+        "Retrain recommendations (for you, bought together, store/region best sellers)",
+    ),
+    Job(
+        "intelligence.plan_stock",
+        24 * 3600,
+        lambda db, s: _intelligence(db, s, "plan_stock"),
+        "Forecast demand per store and SKU; plan replenishment and smart transfers",
+    ),
+    Job(
+        "intelligence.segments",
+        24 * 3600,
+        lambda db, s: _intelligence(db, s, "segments"),
+        "Score members (RFM, segments, sleeping, churn risk)",
     ),
 ]
 

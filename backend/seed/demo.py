@@ -44,7 +44,11 @@ from backend.pricing import service as pricing
 from backend.pricing.models import PriceList
 from backend.pricing.schemas import PriceListCreate, PriceListItemIn
 from backend.seed import data
+from backend.seed.campaigns import seed_campaigns
+from backend.seed.history import seed_history
+from backend.seed.marketing import seed_marketing
 from backend.seed.pictures import COLOURS, PictureSpec, ensure_picture, ensure_pictures
+from backend.seed.services import seed_services
 from backend.stores import service as stores_service
 from backend.stores.models import Region, Store
 from backend.stores.schemas import RegionCreate, StoreCreate
@@ -489,6 +493,12 @@ async def run(settings: Settings, console: Console | None = None) -> str:
             await session.commit()
             loader.say("[bold]Demo chain[/]: orders in every state")
             loader.added["orders"] = await seed_orders(session, settings)
+            loader.added["services"] = await seed_services(session, settings)
+            await session.commit()
+            loader.say("[bold]Demo chain[/]: eight weeks of sales history")
+            loader.added["history orders"] = await seed_history(session, today, data.TIMEZONE)
+            loader.added["marketing"] = await seed_marketing(session, settings)
+            loader.added["campaigns"] = await seed_campaigns(session, settings)
             await session.commit()
             loader.say("[bold]Demo chain[/]: done")
             totals = {

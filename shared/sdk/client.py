@@ -6,10 +6,17 @@ from typing import Any
 
 import httpx
 
+from shared.sdk.aftersales import AftersalesAPI
 from shared.sdk.appointments import AppointmentsAPI
+from shared.sdk.assistant import AssistantAPI
 from shared.sdk.auth import AuthAPI
 from shared.sdk.base import AsyncBaseClient, BaseClient, Call, Resource, Tokens
+from shared.sdk.campaigns import CampaignsAPI
 from shared.sdk.catalog import CatalogAPI
+from shared.sdk.distribution import DistributionAPI
+from shared.sdk.franchise import FranchiseAPI
+from shared.sdk.inspection import InspectionAPI
+from shared.sdk.intelligence import IntelligenceAPI
 from shared.sdk.inventory import InventoryAPI
 from shared.sdk.marketing import MarketingAPI
 from shared.sdk.members import MembersAPI
@@ -17,6 +24,8 @@ from shared.sdk.orders import OrdersAPI
 from shared.sdk.payments import PaymentsAPI
 from shared.sdk.pricing import PricingAPI
 from shared.sdk.stores import StoresAPI
+from shared.sdk.tickets import TicketsAPI
+from shared.sdk.vision import VisionAPI
 
 
 class CoreAPI(Resource):
@@ -37,7 +46,16 @@ class _Domains:
         self.payments = PaymentsAPI(runner)
         self.orders = OrdersAPI(runner)
         self.marketing = MarketingAPI(runner)
+        self.campaigns = CampaignsAPI(runner)
         self.appointments = AppointmentsAPI(runner)
+        self.intelligence = IntelligenceAPI(runner)
+        self.aftersales = AftersalesAPI(runner)
+        self.tickets = TicketsAPI(runner)
+        self.distribution = DistributionAPI(runner)
+        self.franchise = FranchiseAPI(runner)
+        self.assistant = AssistantAPI(runner)
+        self.vision = VisionAPI(runner)
+        self.inspection = InspectionAPI(runner)
         self.core = CoreAPI(runner)
 
 

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 04:16:15.949985
+Create Date: 2026-11-22 07:41:39.199859
 """
 
 from collections.abc import Sequence
@@ -21,6 +21,19 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
+    op.create_table('assistant_faq',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('question_zh', sa.String(length=200), nullable=False),
+    sa.Column('question_en', sa.String(length=200), nullable=False),
+    sa.Column('answer_zh', sa.Text(), nullable=False),
+    sa.Column('answer_en', sa.Text(), nullable=False),
+    sa.Column('keywords', sa.String(length=300), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('updated_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assistant_faq'))
+    )
     op.create_table('audit_log',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('actor_kind', sa.String(length=16), nullable=False),
@@ -85,6 +98,41 @@ def upgrade() -> None:
     sa.CheckConstraint('valid_days IS NOT NULL OR valid_to IS NOT NULL', name=op.f('ck_coupon_templates_has_validity')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_coupon_templates'))
     )
+    op.create_table('discount_funding',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('ref_id', sa.Integer(), nullable=False),
+    sa.Column('funder', sa.String(length=10), nullable=False),
+    sa.Column('updated_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_discount_funding')),
+    sa.UniqueConstraint('kind', 'ref_id', name=op.f('uq_discount_funding_kind_ref_id'))
+    )
+    op.create_table('distribution_settings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('enabled', sa.Boolean(), nullable=False),
+    sa.Column('levels', sa.Integer(), nullable=False),
+    sa.Column('level1_bp', sa.Integer(), nullable=False),
+    sa.Column('level2_bp', sa.Integer(), nullable=False),
+    sa.Column('level3_bp', sa.Integer(), nullable=False),
+    sa.Column('min_withdrawal', sa.Integer(), nullable=False),
+    sa.Column('updated_by', sa.Integer(), nullable=True),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_distribution_settings'))
+    )
+    op.create_table('earn_rules',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('name', sa.String(length=60), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=True),
+    sa.Column('channel', sa.String(length=10), nullable=True),
+    sa.Column('multiplier_bp', sa.Integer(), nullable=False),
+    sa.Column('starts_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('ends_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.CheckConstraint('multiplier_bp >= 0', name=op.f('ck_earn_rules_multiplier_nonnegative')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_earn_rules'))
+    )
     op.create_table('events',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('topic', sa.String(length=120), nullable=False),
@@ -96,6 +144,28 @@ def upgrade() -> None:
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.create_index('ix_events_topic_id', ['topic', 'id'], unique=False)
 
+    op.create_table('flash_sale_slots',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name_zh', sa.String(length=80), nullable=False),
+    sa.Column('name_en', sa.String(length=80), nullable=False),
+    sa.Column('starts_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_flash_sale_slots_ends_after_start')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_flash_sale_slots'))
+    )
+    op.create_table('inspection_runs',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period_start', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('period_end', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('stores', sa.Integer(), nullable=False),
+    sa.Column('cashiers', sa.Integer(), nullable=False),
+    sa.Column('flags', sa.Integer(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inspection_runs')),
+    sa.UniqueConstraint('period_end', name=op.f('uq_inspection_runs_period_end'))
+    )
     op.create_table('job_runs',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
     sa.Column('name', sa.String(length=60), nullable=False),
@@ -117,6 +187,15 @@ def upgrade() -> None:
     sa.Column('window_started_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('locked_until', backend.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.PrimaryKeyConstraint('key', name=op.f('pk_login_throttles'))
+    )
+    op.create_table('loyalty_config',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('earn_points_per_yuan', sa.Integer(), nullable=False),
+    sa.Column('points_valid_days', sa.Integer(), nullable=False),
+    sa.Column('redeem_points_per_yuan', sa.Integer(), nullable=False),
+    sa.Column('redeem_max_bp', sa.Integer(), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_loyalty_config'))
     )
     op.create_table('merchants',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -158,6 +237,13 @@ def upgrade() -> None:
     with op.batch_alter_table('price_lists', schema=None) as batch_op:
         batch_op.create_index('ix_price_lists_scope', ['scope', 'scope_value'], unique=False)
 
+    op.create_table('pricing_settings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('min_margin_bp', sa.Integer(), nullable=False),
+    sa.Column('updated_by', sa.Integer(), nullable=True),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_pricing_settings'))
+    )
     op.create_table('promotions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name_zh', sa.String(length=120), nullable=False),
@@ -182,6 +268,15 @@ def upgrade() -> None:
     with op.batch_alter_table('promotions', schema=None) as batch_op:
         batch_op.create_index('ix_promotions_window', ['active', 'starts_at', 'ends_at'], unique=False)
 
+    op.create_table('recommendations',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('key', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('items', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('computed_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_recommendations')),
+    sa.UniqueConstraint('kind', 'key', name=op.f('uq_recommendations_kind_key'))
+    )
     op.create_table('regions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=32), nullable=False),
@@ -276,6 +371,18 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_topup_bonuses')),
     sa.UniqueConstraint('min_amount', name=op.f('uq_topup_bonuses_min_amount'))
     )
+    op.create_table('aftersales_category_rules',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=False),
+    sa.Column('no_reason', sa.Boolean(), nullable=False),
+    sa.Column('no_reason_days', sa.Integer(), nullable=True),
+    sa.Column('quality_days', sa.Integer(), nullable=False),
+    sa.Column('note', sa.String(length=120), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_aftersales_category_rules_category_id_categories'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_aftersales_category_rules')),
+    sa.UniqueConstraint('category_id', name=op.f('uq_aftersales_category_rules_category_id'))
+    )
     op.create_table('expiry_windows',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('scope', sa.String(length=40), nullable=False),
@@ -286,6 +393,74 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_expiry_windows')),
     sa.UniqueConstraint('scope', name=op.f('uq_expiry_windows_scope'))
     )
+    op.create_table('franchise_statements',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('merchant_id', sa.Integer(), nullable=False),
+    sa.Column('period_start', sa.Date(), nullable=False),
+    sa.Column('period_end', sa.Date(), nullable=False),
+    sa.Column('commission_bp', sa.Integer(), nullable=False),
+    sa.Column('orders', sa.Integer(), nullable=False),
+    sa.Column('gross_sales', sa.Integer(), nullable=False),
+    sa.Column('discounts_hq', sa.Integer(), nullable=False),
+    sa.Column('discounts_merchant', sa.Integer(), nullable=False),
+    sa.Column('shipping', sa.Integer(), nullable=False),
+    sa.Column('collected', sa.Integer(), nullable=False),
+    sa.Column('refunds', sa.Integer(), nullable=False),
+    sa.Column('net_sales', sa.Integer(), nullable=False),
+    sa.Column('hq_commission', sa.Integer(), nullable=False),
+    sa.Column('distribution_commissions', sa.Integer(), nullable=False),
+    sa.Column('payable', sa.Integer(), nullable=False),
+    sa.Column('stores', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('generated_by', sa.Integer(), nullable=True),
+    sa.Column('generated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['merchant_id'], ['merchants.id'], name=op.f('fk_franchise_statements_merchant_id_merchants')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_franchise_statements')),
+    sa.UniqueConstraint('merchant_id', 'period_start', 'period_end', name=op.f('uq_franchise_statements_merchant_id_period_start_period_end'))
+    )
+    with op.batch_alter_table('franchise_statements', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_franchise_statements_merchant_id'), ['merchant_id'], unique=False)
+
+    op.create_table('markdown_rules',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('scope', sa.String(length=40), nullable=False),
+    sa.Column('category_id', sa.Integer(), nullable=True),
+    sa.Column('days_left', sa.Integer(), nullable=False),
+    sa.Column('percent_bp', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('days_left >= 0', name=op.f('ck_markdown_rules_days_nonnegative')),
+    sa.CheckConstraint('percent_bp > 0 AND percent_bp < 10000', name=op.f('ck_markdown_rules_percent_in_range')),
+    sa.ForeignKeyConstraint(['category_id'], ['categories.id'], name=op.f('fk_markdown_rules_category_id_categories'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_markdown_rules')),
+    sa.UniqueConstraint('scope', 'days_left', name=op.f('uq_markdown_rules_scope_days_left'))
+    )
+    op.create_table('member_event_coupons',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('event', sa.String(length=16), nullable=False),
+    sa.Column('template_id', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['template_id'], ['coupon_templates.id'], name=op.f('fk_member_event_coupons_template_id_coupon_templates')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_member_event_coupons')),
+    sa.UniqueConstraint('event', 'template_id', name=op.f('uq_member_event_coupons_event_template_id'))
+    )
+    op.create_table('price_changes',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('scope', sa.String(length=16), nullable=False),
+    sa.Column('scope_value', sa.Integer(), nullable=False),
+    sa.Column('effective_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('price_list_id', sa.Integer(), nullable=False),
+    sa.Column('items', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['price_list_id'], ['price_lists.id'], name=op.f('fk_price_changes_price_list_id_price_lists')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_price_changes'))
+    )
+    with op.batch_alter_table('price_changes', schema=None) as batch_op:
+        batch_op.create_index('ix_price_changes_due', ['status', 'effective_at'], unique=False)
+
     op.create_table('products',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('code', sa.String(length=40), nullable=False),
@@ -314,6 +489,16 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_products_sales_count'), ['sales_count'], unique=False)
         batch_op.create_index(batch_op.f('ix_products_status'), ['status'], unique=False)
 
+    op.create_table('reactivation_campaigns',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('template_id', sa.Integer(), nullable=False),
+    sa.Column('audience', sa.String(length=40), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['template_id'], ['coupon_templates.id'], name=op.f('fk_reactivation_campaigns_template_id_coupon_templates')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_reactivation_campaigns'))
+    )
     op.create_table('refresh_tokens',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.String(length=32), nullable=False),
@@ -392,6 +577,51 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('devices', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_devices_store_id'), ['store_id'], unique=False)
+
+    op.create_table('help_calls',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('client_id', sa.String(length=64), nullable=False),
+    sa.Column('caller_kind', sa.String(length=12), nullable=False),
+    sa.Column('caller_id', sa.Integer(), nullable=False),
+    sa.Column('device_name', sa.String(length=60), nullable=False),
+    sa.Column('reason', sa.String(length=20), nullable=False),
+    sa.Column('note', sa.String(length=200), nullable=False),
+    sa.Column('context', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('answered_by', sa.Integer(), nullable=True),
+    sa.Column('answered_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_help_calls_store_id_stores'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_help_calls')),
+    sa.UniqueConstraint('client_id', name=op.f('uq_help_calls_client_id'))
+    )
+    with op.batch_alter_table('help_calls', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_help_calls_store_id'), ['store_id'], unique=False)
+
+    op.create_table('inspection_flags',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('period_start', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('period_end', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('merchant_id', sa.Integer(), nullable=True),
+    sa.Column('subject_kind', sa.String(length=10), nullable=False),
+    sa.Column('subject_id', sa.Integer(), nullable=False),
+    sa.Column('metric', sa.String(length=24), nullable=False),
+    sa.Column('value', sa.Float(), nullable=False),
+    sa.Column('peer_median', sa.Float(), nullable=False),
+    sa.Column('robust_z', sa.Float(), nullable=False),
+    sa.Column('evidence', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['merchant_id'], ['merchants.id'], name=op.f('fk_inspection_flags_merchant_id_merchants')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_inspection_flags_store_id_stores'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_inspection_flags'))
+    )
+    with op.batch_alter_table('inspection_flags', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_inspection_flags_merchant_id'), ['merchant_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inspection_flags_period_end'), ['period_end'], unique=False)
+        batch_op.create_index(batch_op.f('ix_inspection_flags_store_id'), ['store_id'], unique=False)
 
     op.create_table('members',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -572,6 +802,23 @@ def upgrade() -> None:
     with op.batch_alter_table('technician_profiles', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_technician_profiles_home_store_id'), ['home_store_id'], unique=False)
 
+    op.create_table('assistant_turns',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('message', sa.String(length=500), nullable=False),
+    sa.Column('language', sa.String(length=8), nullable=False),
+    sa.Column('intent', sa.String(length=30), nullable=False),
+    sa.Column('confidence', sa.Float(), nullable=False),
+    sa.Column('answer', sa.Text(), nullable=False),
+    sa.Column('grounding', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_assistant_turns_member_id_members'), ondelete='SET NULL'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_assistant_turns'))
+    )
+    with op.batch_alter_table('assistant_turns', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_assistant_turns_member_id'), ['member_id'], unique=False)
+
     op.create_table('barcodes',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('sku_id', sa.Integer(), nullable=False),
@@ -583,6 +830,42 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('barcodes', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_barcodes_sku_id'), ['sku_id'], unique=False)
+
+    op.create_table('bargain_deals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('name_zh', sa.String(length=80), nullable=False),
+    sa.Column('name_en', sa.String(length=80), nullable=False),
+    sa.Column('start_price', sa.Integer(), nullable=False),
+    sa.Column('floor_price', sa.Integer(), nullable=False),
+    sa.Column('cuts_needed', sa.Integer(), nullable=False),
+    sa.Column('duration_minutes', sa.Integer(), nullable=False),
+    sa.Column('starts_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('cuts_needed >= 1', name=op.f('ck_bargain_deals_cuts_positive')),
+    sa.CheckConstraint('floor_price > 0 AND floor_price < start_price', name=op.f('ck_bargain_deals_floor_below_start')),
+    sa.CheckConstraint('start_price - floor_price >= cuts_needed', name=op.f('ck_bargain_deals_a_fen_per_cut')),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_bargain_deals_sku_id_skus')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bargain_deals'))
+    )
+    with op.batch_alter_table('bargain_deals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bargain_deals_sku_id'), ['sku_id'], unique=False)
+
+    op.create_table('behaviour_events',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=8), nullable=False),
+    sa.Column('at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_behaviour_events_member_id_members'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_behaviour_events_sku_id_skus'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_behaviour_events'))
+    )
+    with op.batch_alter_table('behaviour_events', schema=None) as batch_op:
+        batch_op.create_index('ix_behaviour_events_member', ['member_id', 'at'], unique=False)
 
     op.create_table('carts',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -622,6 +905,87 @@ def upgrade() -> None:
         batch_op.create_index('ix_coupons_member_status', ['member_id', 'status'], unique=False)
         batch_op.create_index(batch_op.f('ix_coupons_template_id'), ['template_id'], unique=False)
 
+    op.create_table('demand_forecasts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('method', sa.String(length=20), nullable=False),
+    sa.Column('daily', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('weekly', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('daily_sigma', sa.Float(), nullable=False),
+    sa.Column('history_days', sa.Integer(), nullable=False),
+    sa.Column('computed_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_demand_forecasts_sku_id_skus'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_demand_forecasts_store_id_stores'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_demand_forecasts')),
+    sa.UniqueConstraint('store_id', 'sku_id', name=op.f('uq_demand_forecasts_store_id_sku_id'))
+    )
+    op.create_table('distributors',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=16), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('frozen', sa.Integer(), nullable=False),
+    sa.Column('available', sa.Integer(), nullable=False),
+    sa.Column('pending_withdrawal', sa.Integer(), nullable=False),
+    sa.Column('withdrawn', sa.Integer(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('frozen >= 0', name=op.f('ck_distributors_frozen_nonnegative')),
+    sa.CheckConstraint('pending_withdrawal >= 0', name=op.f('ck_distributors_pending_nonnegative')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_distributors_member_id_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_distributors')),
+    sa.UniqueConstraint('code', name=op.f('uq_distributors_code')),
+    sa.UniqueConstraint('member_id', name=op.f('uq_distributors_member_id'))
+    )
+    op.create_table('flash_sale_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('slot_id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('price', sa.Integer(), nullable=False),
+    sa.Column('pool', sa.Integer(), nullable=False),
+    sa.Column('sold', sa.Integer(), nullable=False),
+    sa.Column('last_grant', sa.Integer(), nullable=False),
+    sa.Column('per_member_limit', sa.Integer(), nullable=False),
+    sa.Column('starts_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('returned', sa.Integer(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('price > 0', name=op.f('ck_flash_sale_items_price_positive')),
+    sa.CheckConstraint('sold >= 0 AND sold <= pool', name=op.f('ck_flash_sale_items_sold_within_pool')),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_flash_sale_items_sku_id_skus')),
+    sa.ForeignKeyConstraint(['slot_id'], ['flash_sale_slots.id'], name=op.f('fk_flash_sale_items_slot_id_flash_sale_slots')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_flash_sale_items_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_flash_sale_items')),
+    sa.UniqueConstraint('slot_id', 'store_id', 'sku_id', name=op.f('uq_flash_sale_items_slot_id_store_id_sku_id'))
+    )
+    with op.batch_alter_table('flash_sale_items', schema=None) as batch_op:
+        batch_op.create_index('ix_flash_sale_items_due', ['status', 'ends_at'], unique=False)
+        batch_op.create_index(batch_op.f('ix_flash_sale_items_slot_id'), ['slot_id'], unique=False)
+
+    op.create_table('group_buy_deals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('name_zh', sa.String(length=80), nullable=False),
+    sa.Column('name_en', sa.String(length=80), nullable=False),
+    sa.Column('group_price', sa.Integer(), nullable=False),
+    sa.Column('group_size', sa.Integer(), nullable=False),
+    sa.Column('time_limit_minutes', sa.Integer(), nullable=False),
+    sa.Column('per_member_limit', sa.Integer(), nullable=False),
+    sa.Column('starts_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('group_price > 0', name=op.f('ck_group_buy_deals_group_price_positive')),
+    sa.CheckConstraint('group_size >= 2', name=op.f('ck_group_buy_deals_group_size_min')),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_group_buy_deals_sku_id_skus')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_group_buy_deals'))
+    )
+    with op.batch_alter_table('group_buy_deals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_group_buy_deals_sku_id'), ['sku_id'], unique=False)
+
     op.create_table('member_arrivals',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
@@ -638,6 +1002,42 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('member_arrivals', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_member_arrivals_store_id'), ['store_id'], unique=False)
+
+    op.create_table('member_merges',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kept_id', sa.Integer(), nullable=False),
+    sa.Column('merged_id', sa.Integer(), nullable=False),
+    sa.Column('merged_phone', sa.String(length=20), nullable=False),
+    sa.Column('moved', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('actor_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['kept_id'], ['members.id'], name=op.f('fk_member_merges_kept_id_members')),
+    sa.ForeignKeyConstraint(['merged_id'], ['members.id'], name=op.f('fk_member_merges_merged_id_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_member_merges')),
+    sa.UniqueConstraint('merged_id', name=op.f('uq_member_merges_merged_id'))
+    )
+    with op.batch_alter_table('member_merges', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_member_merges_kept_id'), ['kept_id'], unique=False)
+
+    op.create_table('member_segments',
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('recency_days', sa.Integer(), nullable=False),
+    sa.Column('frequency', sa.Integer(), nullable=False),
+    sa.Column('monetary', sa.Integer(), nullable=False),
+    sa.Column('r_score', sa.Integer(), nullable=False),
+    sa.Column('f_score', sa.Integer(), nullable=False),
+    sa.Column('m_score', sa.Integer(), nullable=False),
+    sa.Column('segment', sa.String(length=16), nullable=False),
+    sa.Column('usual_interval_days', sa.Float(), nullable=True),
+    sa.Column('sleeping', sa.Boolean(), nullable=False),
+    sa.Column('churn_risk', sa.Float(), nullable=False),
+    sa.Column('last_purchase_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('computed_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_member_segments_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('member_id', name=op.f('pk_member_segments'))
+    )
+    with op.batch_alter_table('member_segments', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_member_segments_segment'), ['segment'], unique=False)
 
     op.create_table('member_spend',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -767,6 +1167,24 @@ def upgrade() -> None:
     with op.batch_alter_table('points_entries', schema=None) as batch_op:
         batch_op.create_index('ix_points_entries_lots', ['member_id', 'expires_at'], unique=False)
 
+    op.create_table('points_mall_items',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name_zh', sa.String(length=120), nullable=False),
+    sa.Column('name_en', sa.String(length=120), nullable=False),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('template_id', sa.Integer(), nullable=True),
+    sa.Column('sku_id', sa.Integer(), nullable=True),
+    sa.Column('points', sa.Integer(), nullable=False),
+    sa.Column('stock', sa.Integer(), nullable=False),
+    sa.Column('redeemed', sa.Integer(), nullable=False),
+    sa.Column('per_member_limit', sa.Integer(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('redeemed >= 0 AND redeemed <= stock', name=op.f('ck_points_mall_items_redeemed_in_stock')),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_points_mall_items_sku_id_skus')),
+    sa.ForeignKeyConstraint(['template_id'], ['coupon_templates.id'], name=op.f('fk_points_mall_items_template_id_coupon_templates')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_points_mall_items'))
+    )
     op.create_table('price_list_items',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('price_list_id', sa.Integer(), nullable=False),
@@ -782,6 +1200,62 @@ def upgrade() -> None:
     with op.batch_alter_table('price_list_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_price_list_items_sku_id'), ['sku_id'], unique=False)
 
+    op.create_table('replenishment_suggestions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('available', sa.Integer(), nullable=False),
+    sa.Column('safety_stock', sa.Integer(), nullable=False),
+    sa.Column('reorder_point', sa.Integer(), nullable=False),
+    sa.Column('order_up_to', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=200), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=True),
+    sa.Column('computed_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['document_id'], ['stock_documents.id'], name=op.f('fk_replenishment_suggestions_document_id_stock_documents'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_replenishment_suggestions_sku_id_skus'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_replenishment_suggestions_store_id_stores'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_replenishment_suggestions')),
+    sa.UniqueConstraint('store_id', 'sku_id', name=op.f('uq_replenishment_suggestions_store_id_sku_id'))
+    )
+    op.create_table('risk_signals',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('kind', sa.String(length=16), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('device', sa.String(length=80), nullable=True),
+    sa.Column('ip', sa.String(length=64), nullable=True),
+    sa.Column('ref', sa.String(length=64), nullable=True),
+    sa.Column('at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_risk_signals_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_risk_signals'))
+    )
+    with op.batch_alter_table('risk_signals', schema=None) as batch_op:
+        batch_op.create_index('ix_risk_signals_device', ['device', 'kind'], unique=False)
+
+    op.create_table('sales_history',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('order_ref', sa.String(length=64), nullable=False),
+    sa.Column('line_no', sa.Integer(), nullable=False),
+    sa.Column('customer_ref', sa.String(length=64), nullable=True),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('store_id', sa.Integer(), nullable=True),
+    sa.Column('store_code', sa.String(length=32), nullable=True),
+    sa.Column('sku_id', sa.Integer(), nullable=True),
+    sa.Column('sku_code', sa.String(length=40), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('sold_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('imported_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_sales_history_member_id_members'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_sales_history_sku_id_skus')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_sales_history_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_sales_history')),
+    sa.UniqueConstraint('order_ref', 'line_no', name=op.f('uq_sales_history_order_ref_line_no'))
+    )
+    with op.batch_alter_table('sales_history', schema=None) as batch_op:
+        batch_op.create_index('ix_sales_history_customer', ['customer_ref', 'sold_at'], unique=False)
+        batch_op.create_index('ix_sales_history_store_sku', ['store_id', 'sku_id', 'sold_at'], unique=False)
+
     op.create_table('service_offerings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('sku_id', sa.Integer(), nullable=False),
@@ -793,6 +1267,10 @@ def upgrade() -> None:
     sa.Column('service_radius_m', sa.Integer(), nullable=True),
     sa.Column('free_cancel_hours', sa.Integer(), nullable=False),
     sa.Column('cancel_fee', sa.Integer(), nullable=False),
+    sa.Column('included_m2', sa.Integer(), nullable=True),
+    sa.Column('max_m2', sa.Integer(), nullable=True),
+    sa.Column('price_per_m2', sa.Integer(), nullable=False),
+    sa.Column('minutes_per_10m2', sa.Integer(), nullable=False),
     sa.Column('active', sa.Boolean(), nullable=False),
     sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
@@ -963,6 +1441,50 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_technician_shifts')),
     sa.UniqueConstraint('technician_id', 'local_date', name=op.f('uq_technician_shifts_technician_id_local_date'))
     )
+    op.create_table('transfer_suggestions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('from_store_id', sa.Integer(), nullable=False),
+    sa.Column('to_store_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('benefit', sa.Integer(), nullable=False),
+    sa.Column('cost', sa.Integer(), nullable=False),
+    sa.Column('reason', sa.String(length=200), nullable=False),
+    sa.Column('computed_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['from_store_id'], ['stores.id'], name=op.f('fk_transfer_suggestions_from_store_id_stores'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_transfer_suggestions_sku_id_skus'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['to_store_id'], ['stores.id'], name=op.f('fk_transfer_suggestions_to_store_id_stores'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_transfer_suggestions'))
+    )
+    op.create_table('bargains',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('deal_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=12), nullable=False),
+    sa.Column('start_price', sa.Integer(), nullable=False),
+    sa.Column('floor_price', sa.Integer(), nullable=False),
+    sa.Column('price', sa.Integer(), nullable=False),
+    sa.Column('cuts_needed', sa.Integer(), nullable=False),
+    sa.Column('cuts_done', sa.Integer(), nullable=False),
+    sa.Column('schedule', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('deadline', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('cuts_done >= 0 AND cuts_done <= cuts_needed', name=op.f('ck_bargains_cuts_within_needed')),
+    sa.CheckConstraint('price >= floor_price', name=op.f('ck_bargains_price_above_floor')),
+    sa.ForeignKeyConstraint(['deal_id'], ['bargain_deals.id'], name=op.f('fk_bargains_deal_id_bargain_deals')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_bargains_member_id_members')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_bargains_order_id_orders')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_bargains_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bargains')),
+    sa.UniqueConstraint('code', name=op.f('uq_bargains_code'))
+    )
+    with op.batch_alter_table('bargains', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bargains_deal_id'), ['deal_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_bargains_member_id'), ['member_id'], unique=False)
+
     op.create_table('bookings',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('member_id', sa.Integer(), nullable=False),
@@ -976,6 +1498,11 @@ def upgrade() -> None:
     sa.Column('occupied_from', backend.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('occupied_until', backend.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('price', sa.Integer(), nullable=False),
+    sa.Column('area_m2', sa.Integer(), nullable=True),
+    sa.Column('paid_amount', sa.Integer(), nullable=False),
+    sa.Column('refunded_amount', sa.Integer(), nullable=False),
+    sa.Column('payment_id', sa.Integer(), nullable=True),
+    sa.Column('paid_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
     sa.Column('address', sa.String(length=200), nullable=True),
     sa.Column('latitude', sa.Double(), nullable=True),
     sa.Column('longitude', sa.Double(), nullable=True),
@@ -998,6 +1525,18 @@ def upgrade() -> None:
         batch_op.create_index(batch_op.f('ix_bookings_store_id'), ['store_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_bookings_technician_id'), ['technician_id'], unique=False)
 
+    op.create_table('campaign_targets',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('campaign_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('coupon_id', sa.Integer(), nullable=True),
+    sa.Column('issued_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['campaign_id'], ['reactivation_campaigns.id'], name=op.f('fk_campaign_targets_campaign_id_reactivation_campaigns'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['coupon_id'], ['coupons.id'], name=op.f('fk_campaign_targets_coupon_id_coupons')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_campaign_targets_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_campaign_targets')),
+    sa.UniqueConstraint('campaign_id', 'member_id', name=op.f('uq_campaign_targets_campaign_id_member_id'))
+    )
     op.create_table('cart_lines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('cart_id', sa.Integer(), nullable=False),
@@ -1010,6 +1549,92 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_cart_lines')),
     sa.UniqueConstraint('cart_id', 'sku_id', name=op.f('uq_cart_lines_cart_id_sku_id'))
     )
+    op.create_table('distribution_order_marks',
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('refunded_amount', sa.Integer(), nullable=False),
+    sa.Column('settled', sa.Boolean(), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_distribution_order_marks_order_id_orders'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('order_id', name=op.f('pk_distribution_order_marks'))
+    )
+    op.create_table('distribution_referrals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('distributor_id', sa.Integer(), nullable=False),
+    sa.Column('via', sa.String(length=8), nullable=False),
+    sa.Column('bound_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['distributor_id'], ['distributors.id'], name=op.f('fk_distribution_referrals_distributor_id_distributors')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_distribution_referrals_member_id_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_distribution_referrals')),
+    sa.UniqueConstraint('member_id', name=op.f('uq_distribution_referrals_member_id'))
+    )
+    with op.batch_alter_table('distribution_referrals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_distribution_referrals_distributor_id'), ['distributor_id'], unique=False)
+
+    op.create_table('distribution_withdrawals',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('distributor_id', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('account', sa.String(length=80), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('reviewed_by', sa.Integer(), nullable=True),
+    sa.Column('reviewed_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('note', sa.String(length=120), nullable=True),
+    sa.Column('reference', sa.String(length=64), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('amount > 0', name=op.f('ck_distribution_withdrawals_amount_positive')),
+    sa.ForeignKeyConstraint(['distributor_id'], ['distributors.id'], name=op.f('fk_distribution_withdrawals_distributor_id_distributors')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_distribution_withdrawals'))
+    )
+    with op.batch_alter_table('distribution_withdrawals', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_distribution_withdrawals_distributor_id'), ['distributor_id'], unique=False)
+
+    op.create_table('flash_sale_claims',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('pay_by', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('payment_id', sa.Integer(), nullable=True),
+    sa.Column('order_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('paid_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('quantity > 0', name=op.f('ck_flash_sale_claims_quantity_positive')),
+    sa.ForeignKeyConstraint(['item_id'], ['flash_sale_items.id'], name=op.f('fk_flash_sale_claims_item_id_flash_sale_items')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_flash_sale_claims_member_id_members')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_flash_sale_claims_order_id_orders')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_flash_sale_claims'))
+    )
+    with op.batch_alter_table('flash_sale_claims', schema=None) as batch_op:
+        batch_op.create_index('ix_flash_sale_claims_due', ['status', 'pay_by'], unique=False)
+        batch_op.create_index(batch_op.f('ix_flash_sale_claims_member_id'), ['member_id'], unique=False)
+        batch_op.create_index('uq_flash_sale_claims_live', ['item_id', 'member_id'], unique=True, postgresql_where=sa.text("status IN ('held', 'paid')"), sqlite_where=sa.text("status IN ('held', 'paid')"))
+
+    op.create_table('group_buy_groups',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('deal_id', sa.Integer(), nullable=False),
+    sa.Column('code', sa.String(length=12), nullable=False),
+    sa.Column('leader_id', sa.Integer(), nullable=False),
+    sa.Column('size', sa.Integer(), nullable=False),
+    sa.Column('seats', sa.Integer(), nullable=False),
+    sa.Column('paid', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('expires_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('finished_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.CheckConstraint('paid <= seats', name=op.f('ck_group_buy_groups_paid_within_seats')),
+    sa.CheckConstraint('seats >= 0 AND seats <= size', name=op.f('ck_group_buy_groups_seats_within_size')),
+    sa.ForeignKeyConstraint(['deal_id'], ['group_buy_deals.id'], name=op.f('fk_group_buy_groups_deal_id_group_buy_deals')),
+    sa.ForeignKeyConstraint(['leader_id'], ['members.id'], name=op.f('fk_group_buy_groups_leader_id_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_group_buy_groups')),
+    sa.UniqueConstraint('code', name=op.f('uq_group_buy_groups_code'))
+    )
+    with op.batch_alter_table('group_buy_groups', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_group_buy_groups_deal_id'), ['deal_id'], unique=False)
+        batch_op.create_index('ix_group_buy_groups_due', ['status', 'expires_at'], unique=False)
+
     op.create_table('kiosk_checkouts',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('client_id', sa.String(length=64), nullable=False),
@@ -1028,6 +1653,40 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_kiosk_checkouts_store_id_stores')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_kiosk_checkouts')),
     sa.UniqueConstraint('client_id', name=op.f('uq_kiosk_checkouts_client_id'))
+    )
+    op.create_table('markdowns',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('batch_id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('rule_id', sa.Integer(), nullable=False),
+    sa.Column('percent_bp', sa.Integer(), nullable=False),
+    sa.Column('expires_on', sa.Date(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['batch_id'], ['stock_batches.id'], name=op.f('fk_markdowns_batch_id_stock_batches'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['rule_id'], ['markdown_rules.id'], name=op.f('fk_markdowns_rule_id_markdown_rules'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_markdowns_sku_id_skus')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_markdowns_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_markdowns')),
+    sa.UniqueConstraint('batch_id', name=op.f('uq_markdowns_batch_id'))
+    )
+    with op.batch_alter_table('markdowns', schema=None) as batch_op:
+        batch_op.create_index('ix_markdowns_store_sku', ['store_id', 'sku_id'], unique=False)
+
+    op.create_table('member_perk_grants',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('event', sa.String(length=16), nullable=False),
+    sa.Column('period', sa.String(length=8), nullable=False),
+    sa.Column('template_id', sa.Integer(), nullable=False),
+    sa.Column('coupon_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['coupon_id'], ['coupons.id'], name=op.f('fk_member_perk_grants_coupon_id_coupons')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_member_perk_grants_member_id_members'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['template_id'], ['coupon_templates.id'], name=op.f('fk_member_perk_grants_template_id_coupon_templates')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_member_perk_grants')),
+    sa.UniqueConstraint('member_id', 'event', 'period', 'template_id', name=op.f('uq_member_perk_grants_member_id_event_period_template_id'))
     )
     op.create_table('order_events',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
@@ -1136,6 +1795,46 @@ def upgrade() -> None:
     with op.batch_alter_table('payment_refunds', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_payment_refunds_payment_id'), ['payment_id'], unique=False)
 
+    op.create_table('points_mall_redemptions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('client_key', sa.String(length=64), nullable=False),
+    sa.Column('points', sa.Integer(), nullable=False),
+    sa.Column('coupon_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('collected_store_id', sa.Integer(), nullable=True),
+    sa.Column('collected_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['collected_store_id'], ['stores.id'], name=op.f('fk_points_mall_redemptions_collected_store_id_stores')),
+    sa.ForeignKeyConstraint(['coupon_id'], ['coupons.id'], name=op.f('fk_points_mall_redemptions_coupon_id_coupons')),
+    sa.ForeignKeyConstraint(['item_id'], ['points_mall_items.id'], name=op.f('fk_points_mall_redemptions_item_id_points_mall_items')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_points_mall_redemptions_member_id_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_points_mall_redemptions')),
+    sa.UniqueConstraint('item_id', 'member_id', 'seq', name=op.f('uq_points_mall_redemptions_item_id_member_id_seq')),
+    sa.UniqueConstraint('member_id', 'client_key', name=op.f('uq_points_mall_redemptions_member_id_client_key'))
+    )
+    with op.batch_alter_table('points_mall_redemptions', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_points_mall_redemptions_item_id'), ['item_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_points_mall_redemptions_member_id'), ['member_id'], unique=False)
+
+    op.create_table('risk_holds',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('rules', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('reviewed_by', sa.Integer(), nullable=True),
+    sa.Column('reviewed_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('note', sa.String(length=200), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_risk_holds_order_id_orders'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_risk_holds')),
+    sa.UniqueConstraint('order_id', name=op.f('uq_risk_holds_order_id'))
+    )
+    with op.batch_alter_table('risk_holds', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_risk_holds_status'), ['status'], unique=False)
+
     op.create_table('routing_decisions',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -1192,6 +1891,95 @@ def upgrade() -> None:
         batch_op.create_index('ix_stock_movements_ref', ['ref_type', 'ref_id'], unique=False)
         batch_op.create_index('ix_stock_movements_store_sku', ['store_id', 'sku_id', 'id'], unique=False)
 
+    op.create_table('tickets',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=True),
+    sa.Column('category', sa.String(length=16), nullable=False),
+    sa.Column('subject', sa.String(length=120), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('source', sa.String(length=12), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=True),
+    sa.Column('assignee_id', sa.Integer(), nullable=True),
+    sa.Column('order_id', sa.Integer(), nullable=True),
+    sa.Column('first_response_due', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('resolution_due', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('first_responded_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolved_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('response_breached_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('resolution_breached_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('rating', sa.Integer(), nullable=True),
+    sa.Column('rating_comment', sa.String(length=500), nullable=True),
+    sa.Column('client_ref', sa.String(length=64), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['assignee_id'], ['staff_users.id'], name=op.f('fk_tickets_assignee_id_staff_users')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_tickets_member_id_members')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_tickets_order_id_orders')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_tickets_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_tickets')),
+    sa.UniqueConstraint('member_id', 'client_ref', name=op.f('uq_tickets_member_id_client_ref'))
+    )
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_tickets_category'), ['category'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tickets_first_response_due'), ['first_response_due'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tickets_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tickets_resolution_due'), ['resolution_due'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tickets_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_tickets_store_id'), ['store_id'], unique=False)
+
+    op.create_table('aftersales_requests',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=True),
+    sa.Column('kind', sa.String(length=10), nullable=False),
+    sa.Column('reason_code', sa.String(length=16), nullable=False),
+    sa.Column('reason', sa.String(length=300), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('auto_approved', sa.Boolean(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('difference', sa.Integer(), nullable=False),
+    sa.Column('difference_paid', sa.Integer(), nullable=False),
+    sa.Column('difference_payment_id', sa.Integer(), nullable=True),
+    sa.Column('decided_by', sa.Integer(), nullable=True),
+    sa.Column('decided_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('decision_note', sa.String(length=200), nullable=True),
+    sa.Column('completed_store_id', sa.Integer(), nullable=True),
+    sa.Column('order_return_id', sa.Integer(), nullable=True),
+    sa.Column('completed_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('client_ref', sa.String(length=64), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['completed_store_id'], ['stores.id'], name=op.f('fk_aftersales_requests_completed_store_id_stores')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_aftersales_requests_member_id_members')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_aftersales_requests_order_id_orders')),
+    sa.ForeignKeyConstraint(['order_return_id'], ['order_returns.id'], name=op.f('fk_aftersales_requests_order_return_id_order_returns')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_aftersales_requests_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_aftersales_requests')),
+    sa.UniqueConstraint('member_id', 'client_ref', name=op.f('uq_aftersales_requests_member_id_client_ref'))
+    )
+    with op.batch_alter_table('aftersales_requests', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_aftersales_requests_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_aftersales_requests_order_id'), ['order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_aftersales_requests_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_aftersales_requests_store_id'), ['store_id'], unique=False)
+
+    op.create_table('bargain_cuts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('bargain_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('seq', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['bargain_id'], ['bargains.id'], name=op.f('fk_bargain_cuts_bargain_id_bargains')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_bargain_cuts_member_id_members')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_bargain_cuts')),
+    sa.UniqueConstraint('bargain_id', 'member_id', name=op.f('uq_bargain_cuts_bargain_id_member_id')),
+    sa.UniqueConstraint('bargain_id', 'seq', name=op.f('uq_bargain_cuts_bargain_id_seq'))
+    )
+    with op.batch_alter_table('bargain_cuts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_bargain_cuts_bargain_id'), ['bargain_id'], unique=False)
+
     op.create_table('booking_reminders',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('booking_id', sa.Integer(), nullable=False),
@@ -1206,6 +1994,33 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('booking_reminders', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_booking_reminders_due_at'), ['due_at'], unique=False)
+
+    op.create_table('group_buy_seats',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('group_id', sa.Integer(), nullable=False),
+    sa.Column('deal_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=20), nullable=False),
+    sa.Column('pay_by', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('payment_id', sa.Integer(), nullable=True),
+    sa.Column('order_id', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('paid_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['deal_id'], ['group_buy_deals.id'], name=op.f('fk_group_buy_seats_deal_id_group_buy_deals')),
+    sa.ForeignKeyConstraint(['group_id'], ['group_buy_groups.id'], name=op.f('fk_group_buy_seats_group_id_group_buy_groups')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_group_buy_seats_member_id_members')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_group_buy_seats_order_id_orders')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_group_buy_seats_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_group_buy_seats')),
+    sa.UniqueConstraint('group_id', 'member_id', name=op.f('uq_group_buy_seats_group_id_member_id'))
+    )
+    with op.batch_alter_table('group_buy_seats', schema=None) as batch_op:
+        batch_op.create_index('ix_group_buy_seats_due', ['status', 'pay_by'], unique=False)
+        batch_op.create_index(batch_op.f('ix_group_buy_seats_group_id'), ['group_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_group_buy_seats_member_id'), ['member_id'], unique=False)
 
     op.create_table('order_lines',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1278,6 +2093,117 @@ def upgrade() -> None:
     with op.batch_alter_table('technician_slots', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_technician_slots_booking_id'), ['booking_id'], unique=False)
 
+    op.create_table('ticket_messages',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('ticket_id', sa.Integer(), nullable=False),
+    sa.Column('author_kind', sa.String(length=10), nullable=False),
+    sa.Column('author_id', sa.Integer(), nullable=True),
+    sa.Column('body', sa.Text(), nullable=False),
+    sa.Column('internal', sa.Boolean(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['ticket_id'], ['tickets.id'], name=op.f('fk_ticket_messages_ticket_id_tickets'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_ticket_messages'))
+    )
+    with op.batch_alter_table('ticket_messages', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_ticket_messages_ticket_id'), ['ticket_id'], unique=False)
+
+    op.create_table('work_orders',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('booking_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('technician_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('diagnosis', sa.String(length=500), nullable=False),
+    sa.Column('labour', sa.Integer(), nullable=False),
+    sa.Column('parts_total', sa.Integer(), nullable=False),
+    sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('paid_amount', sa.Integer(), nullable=False),
+    sa.Column('payment_id', sa.Integer(), nullable=True),
+    sa.Column('quoted_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('confirmed_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('paid_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('completed_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('rating', sa.Integer(), nullable=True),
+    sa.Column('rating_comment', sa.String(length=500), nullable=True),
+    sa.Column('rated_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['booking_id'], ['bookings.id'], name=op.f('fk_work_orders_booking_id_bookings')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_work_orders_member_id_members')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_work_orders_store_id_stores')),
+    sa.ForeignKeyConstraint(['technician_id'], ['technician_profiles.staff_id'], name=op.f('fk_work_orders_technician_id_technician_profiles')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_work_orders')),
+    sa.UniqueConstraint('booking_id', name=op.f('uq_work_orders_booking_id'))
+    )
+    with op.batch_alter_table('work_orders', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_work_orders_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_orders_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_orders_store_id'), ['store_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_work_orders_technician_id'), ['technician_id'], unique=False)
+
+    op.create_table('aftersales_request_lines',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('order_line_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('exchange_sku_id', sa.Integer(), nullable=True),
+    sa.Column('exchange_price', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['exchange_sku_id'], ['skus.id'], name=op.f('fk_aftersales_request_lines_exchange_sku_id_skus')),
+    sa.ForeignKeyConstraint(['order_line_id'], ['order_lines.id'], name=op.f('fk_aftersales_request_lines_order_line_id_order_lines')),
+    sa.ForeignKeyConstraint(['request_id'], ['aftersales_requests.id'], name=op.f('fk_aftersales_request_lines_request_id_aftersales_requests'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_aftersales_request_lines_sku_id_skus')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_aftersales_request_lines'))
+    )
+    with op.batch_alter_table('aftersales_request_lines', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_aftersales_request_lines_request_id'), ['request_id'], unique=False)
+
+    op.create_table('aftersales_request_photos',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('request_id', sa.Integer(), nullable=False),
+    sa.Column('path', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=40), nullable=False),
+    sa.Column('byte_size', sa.Integer(), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['request_id'], ['aftersales_requests.id'], name=op.f('fk_aftersales_request_photos_request_id_aftersales_requests'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_aftersales_request_photos'))
+    )
+    with op.batch_alter_table('aftersales_request_photos', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_aftersales_request_photos_request_id'), ['request_id'], unique=False)
+
+    op.create_table('distribution_commissions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('distributor_id', sa.Integer(), nullable=False),
+    sa.Column('level', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('order_line_id', sa.Integer(), nullable=False),
+    sa.Column('buyer_member_id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('base', sa.Integer(), nullable=False),
+    sa.Column('rate_bp', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('reversed', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('settled_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('reversed >= 0 AND reversed <= amount', name=op.f('ck_distribution_commissions_reversed_within_amount')),
+    sa.ForeignKeyConstraint(['buyer_member_id'], ['members.id'], name=op.f('fk_distribution_commissions_buyer_member_id_members')),
+    sa.ForeignKeyConstraint(['distributor_id'], ['distributors.id'], name=op.f('fk_distribution_commissions_distributor_id_distributors')),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_distribution_commissions_order_id_orders')),
+    sa.ForeignKeyConstraint(['order_line_id'], ['order_lines.id'], name=op.f('fk_distribution_commissions_order_line_id_order_lines')),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_distribution_commissions_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_distribution_commissions')),
+    sa.UniqueConstraint('order_line_id', 'level', name=op.f('uq_distribution_commissions_order_line_id_level'))
+    )
+    with op.batch_alter_table('distribution_commissions', schema=None) as batch_op:
+        batch_op.create_index('ix_distribution_commissions_distributor', ['distributor_id', 'id'], unique=False)
+        batch_op.create_index('ix_distribution_commissions_status', ['status', 'order_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_distribution_commissions_store_id'), ['store_id'], unique=False)
+
     op.create_table('order_return_lines',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('return_id', sa.Integer(), nullable=False),
@@ -1293,13 +2219,103 @@ def upgrade() -> None:
     with op.batch_alter_table('order_return_lines', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_order_return_lines_return_id'), ['return_id'], unique=False)
 
+    op.create_table('work_order_parts',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('work_order_id', sa.Integer(), nullable=False),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('name_zh', sa.String(length=160), nullable=False),
+    sa.Column('quantity', sa.Integer(), nullable=False),
+    sa.Column('unit_price', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_work_order_parts_sku_id_skus')),
+    sa.ForeignKeyConstraint(['work_order_id'], ['work_orders.id'], name=op.f('fk_work_order_parts_work_order_id_work_orders'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_work_order_parts')),
+    sa.UniqueConstraint('work_order_id', 'sku_id', name=op.f('uq_work_order_parts_work_order_id_sku_id'))
+    )
+    with op.batch_alter_table('work_order_parts', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_work_order_parts_work_order_id'), ['work_order_id'], unique=False)
+
+    op.create_table('work_order_photos',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('work_order_id', sa.Integer(), nullable=False),
+    sa.Column('stage', sa.String(length=8), nullable=False),
+    sa.Column('path', sa.String(length=200), nullable=False),
+    sa.Column('content_type', sa.String(length=40), nullable=False),
+    sa.Column('byte_size', sa.Integer(), nullable=False),
+    sa.Column('width', sa.Integer(), nullable=False),
+    sa.Column('height', sa.Integer(), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['work_order_id'], ['work_orders.id'], name=op.f('fk_work_order_photos_work_order_id_work_orders'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_work_order_photos'))
+    )
+    with op.batch_alter_table('work_order_photos', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_work_order_photos_work_order_id'), ['work_order_id'], unique=False)
+
+    op.create_table('distribution_ledger',
+    sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('distributor_id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=20), nullable=False),
+    sa.Column('commission_id', sa.Integer(), nullable=True),
+    sa.Column('withdrawal_id', sa.Integer(), nullable=True),
+    sa.Column('store_id', sa.Integer(), nullable=True),
+    sa.Column('frozen_delta', sa.Integer(), nullable=False),
+    sa.Column('available_delta', sa.Integer(), nullable=False),
+    sa.Column('note', sa.String(length=120), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['commission_id'], ['distribution_commissions.id'], name=op.f('fk_distribution_ledger_commission_id_distribution_commissions')),
+    sa.ForeignKeyConstraint(['distributor_id'], ['distributors.id'], name=op.f('fk_distribution_ledger_distributor_id_distributors')),
+    sa.ForeignKeyConstraint(['withdrawal_id'], ['distribution_withdrawals.id'], name=op.f('fk_distribution_ledger_withdrawal_id_distribution_withdrawals')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_distribution_ledger'))
+    )
+    with op.batch_alter_table('distribution_ledger', schema=None) as batch_op:
+        batch_op.create_index('ix_distribution_ledger_distributor', ['distributor_id', 'id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_distribution_ledger_store_id'), ['store_id'], unique=False)
+
 
 
 def downgrade() -> None:
+    with op.batch_alter_table('distribution_ledger', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_distribution_ledger_store_id'))
+        batch_op.drop_index('ix_distribution_ledger_distributor')
+
+    op.drop_table('distribution_ledger')
+    with op.batch_alter_table('work_order_photos', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_work_order_photos_work_order_id'))
+
+    op.drop_table('work_order_photos')
+    with op.batch_alter_table('work_order_parts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_work_order_parts_work_order_id'))
+
+    op.drop_table('work_order_parts')
     with op.batch_alter_table('order_return_lines', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_order_return_lines_return_id'))
 
     op.drop_table('order_return_lines')
+    with op.batch_alter_table('distribution_commissions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_distribution_commissions_store_id'))
+        batch_op.drop_index('ix_distribution_commissions_status')
+        batch_op.drop_index('ix_distribution_commissions_distributor')
+
+    op.drop_table('distribution_commissions')
+    with op.batch_alter_table('aftersales_request_photos', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_aftersales_request_photos_request_id'))
+
+    op.drop_table('aftersales_request_photos')
+    with op.batch_alter_table('aftersales_request_lines', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_aftersales_request_lines_request_id'))
+
+    op.drop_table('aftersales_request_lines')
+    with op.batch_alter_table('work_orders', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_work_orders_technician_id'))
+        batch_op.drop_index(batch_op.f('ix_work_orders_store_id'))
+        batch_op.drop_index(batch_op.f('ix_work_orders_status'))
+        batch_op.drop_index(batch_op.f('ix_work_orders_member_id'))
+
+    op.drop_table('work_orders')
+    with op.batch_alter_table('ticket_messages', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_ticket_messages_ticket_id'))
+
+    op.drop_table('ticket_messages')
     with op.batch_alter_table('technician_slots', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_technician_slots_booking_id'))
 
@@ -1313,10 +2329,36 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_order_lines_order_id'))
 
     op.drop_table('order_lines')
+    with op.batch_alter_table('group_buy_seats', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_group_buy_seats_member_id'))
+        batch_op.drop_index(batch_op.f('ix_group_buy_seats_group_id'))
+        batch_op.drop_index('ix_group_buy_seats_due')
+
+    op.drop_table('group_buy_seats')
     with op.batch_alter_table('booking_reminders', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_booking_reminders_due_at'))
 
     op.drop_table('booking_reminders')
+    with op.batch_alter_table('bargain_cuts', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bargain_cuts_bargain_id'))
+
+    op.drop_table('bargain_cuts')
+    with op.batch_alter_table('aftersales_requests', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_aftersales_requests_store_id'))
+        batch_op.drop_index(batch_op.f('ix_aftersales_requests_status'))
+        batch_op.drop_index(batch_op.f('ix_aftersales_requests_order_id'))
+        batch_op.drop_index(batch_op.f('ix_aftersales_requests_member_id'))
+
+    op.drop_table('aftersales_requests')
+    with op.batch_alter_table('tickets', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_tickets_store_id'))
+        batch_op.drop_index(batch_op.f('ix_tickets_status'))
+        batch_op.drop_index(batch_op.f('ix_tickets_resolution_due'))
+        batch_op.drop_index(batch_op.f('ix_tickets_member_id'))
+        batch_op.drop_index(batch_op.f('ix_tickets_first_response_due'))
+        batch_op.drop_index(batch_op.f('ix_tickets_category'))
+
+    op.drop_table('tickets')
     with op.batch_alter_table('stock_movements', schema=None) as batch_op:
         batch_op.drop_index('ix_stock_movements_store_sku')
         batch_op.drop_index('ix_stock_movements_ref')
@@ -1327,6 +2369,15 @@ def downgrade() -> None:
 
     op.drop_table('stock_alerts')
     op.drop_table('routing_decisions')
+    with op.batch_alter_table('risk_holds', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_risk_holds_status'))
+
+    op.drop_table('risk_holds')
+    with op.batch_alter_table('points_mall_redemptions', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_points_mall_redemptions_member_id'))
+        batch_op.drop_index(batch_op.f('ix_points_mall_redemptions_item_id'))
+
+    op.drop_table('points_mall_redemptions')
     with op.batch_alter_table('payment_refunds', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_payment_refunds_payment_id'))
 
@@ -1351,8 +2402,34 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_order_events_order_id'))
 
     op.drop_table('order_events')
+    op.drop_table('member_perk_grants')
+    with op.batch_alter_table('markdowns', schema=None) as batch_op:
+        batch_op.drop_index('ix_markdowns_store_sku')
+
+    op.drop_table('markdowns')
     op.drop_table('kiosk_checkouts')
+    with op.batch_alter_table('group_buy_groups', schema=None) as batch_op:
+        batch_op.drop_index('ix_group_buy_groups_due')
+        batch_op.drop_index(batch_op.f('ix_group_buy_groups_deal_id'))
+
+    op.drop_table('group_buy_groups')
+    with op.batch_alter_table('flash_sale_claims', schema=None) as batch_op:
+        batch_op.drop_index('uq_flash_sale_claims_live', postgresql_where=sa.text("status IN ('held', 'paid')"), sqlite_where=sa.text("status IN ('held', 'paid')"))
+        batch_op.drop_index(batch_op.f('ix_flash_sale_claims_member_id'))
+        batch_op.drop_index('ix_flash_sale_claims_due')
+
+    op.drop_table('flash_sale_claims')
+    with op.batch_alter_table('distribution_withdrawals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_distribution_withdrawals_distributor_id'))
+
+    op.drop_table('distribution_withdrawals')
+    with op.batch_alter_table('distribution_referrals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_distribution_referrals_distributor_id'))
+
+    op.drop_table('distribution_referrals')
+    op.drop_table('distribution_order_marks')
     op.drop_table('cart_lines')
+    op.drop_table('campaign_targets')
     with op.batch_alter_table('bookings', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_bookings_technician_id'))
         batch_op.drop_index(batch_op.f('ix_bookings_store_id'))
@@ -1360,6 +2437,12 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_bookings_member_id'))
 
     op.drop_table('bookings')
+    with op.batch_alter_table('bargains', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bargains_member_id'))
+        batch_op.drop_index(batch_op.f('ix_bargains_deal_id'))
+
+    op.drop_table('bargains')
+    op.drop_table('transfer_suggestions')
     op.drop_table('technician_shifts')
     op.drop_table('technician_days_off')
     with op.batch_alter_table('stored_value_entries', schema=None) as batch_op:
@@ -1395,10 +2478,21 @@ def downgrade() -> None:
 
     op.drop_table('stock')
     op.drop_table('service_offerings')
+    with op.batch_alter_table('sales_history', schema=None) as batch_op:
+        batch_op.drop_index('ix_sales_history_store_sku')
+        batch_op.drop_index('ix_sales_history_customer')
+
+    op.drop_table('sales_history')
+    with op.batch_alter_table('risk_signals', schema=None) as batch_op:
+        batch_op.drop_index('ix_risk_signals_device')
+
+    op.drop_table('risk_signals')
+    op.drop_table('replenishment_suggestions')
     with op.batch_alter_table('price_list_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_price_list_items_sku_id'))
 
     op.drop_table('price_list_items')
+    op.drop_table('points_mall_items')
     with op.batch_alter_table('points_entries', schema=None) as batch_op:
         batch_op.drop_index('ix_points_entries_lots')
 
@@ -1422,10 +2516,29 @@ def downgrade() -> None:
         batch_op.drop_index('ix_member_spend_member_at')
 
     op.drop_table('member_spend')
+    with op.batch_alter_table('member_segments', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_member_segments_segment'))
+
+    op.drop_table('member_segments')
+    with op.batch_alter_table('member_merges', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_member_merges_kept_id'))
+
+    op.drop_table('member_merges')
     with op.batch_alter_table('member_arrivals', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_member_arrivals_store_id'))
 
     op.drop_table('member_arrivals')
+    with op.batch_alter_table('group_buy_deals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_group_buy_deals_sku_id'))
+
+    op.drop_table('group_buy_deals')
+    with op.batch_alter_table('flash_sale_items', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_flash_sale_items_slot_id'))
+        batch_op.drop_index('ix_flash_sale_items_due')
+
+    op.drop_table('flash_sale_items')
+    op.drop_table('distributors')
+    op.drop_table('demand_forecasts')
     with op.batch_alter_table('coupons', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_coupons_template_id'))
         batch_op.drop_index('ix_coupons_member_status')
@@ -1435,10 +2548,22 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_carts_member_id'))
 
     op.drop_table('carts')
+    with op.batch_alter_table('behaviour_events', schema=None) as batch_op:
+        batch_op.drop_index('ix_behaviour_events_member')
+
+    op.drop_table('behaviour_events')
+    with op.batch_alter_table('bargain_deals', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_bargain_deals_sku_id'))
+
+    op.drop_table('bargain_deals')
     with op.batch_alter_table('barcodes', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_barcodes_sku_id'))
 
     op.drop_table('barcodes')
+    with op.batch_alter_table('assistant_turns', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_assistant_turns_member_id'))
+
+    op.drop_table('assistant_turns')
     with op.batch_alter_table('technician_profiles', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_technician_profiles_home_store_id'))
 
@@ -1477,6 +2602,16 @@ def downgrade() -> None:
 
     op.drop_table('product_images')
     op.drop_table('members')
+    with op.batch_alter_table('inspection_flags', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_inspection_flags_store_id'))
+        batch_op.drop_index(batch_op.f('ix_inspection_flags_period_end'))
+        batch_op.drop_index(batch_op.f('ix_inspection_flags_merchant_id'))
+
+    op.drop_table('inspection_flags')
+    with op.batch_alter_table('help_calls', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_help_calls_store_id'))
+
+    op.drop_table('help_calls')
     with op.batch_alter_table('devices', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_devices_store_id'))
 
@@ -1492,13 +2627,25 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_refresh_tokens_session_id'))
 
     op.drop_table('refresh_tokens')
+    op.drop_table('reactivation_campaigns')
     with op.batch_alter_table('products', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_products_status'))
         batch_op.drop_index(batch_op.f('ix_products_sales_count'))
         batch_op.drop_index(batch_op.f('ix_products_category_id'))
 
     op.drop_table('products')
+    with op.batch_alter_table('price_changes', schema=None) as batch_op:
+        batch_op.drop_index('ix_price_changes_due')
+
+    op.drop_table('price_changes')
+    op.drop_table('member_event_coupons')
+    op.drop_table('markdown_rules')
+    with op.batch_alter_table('franchise_statements', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_franchise_statements_merchant_id'))
+
+    op.drop_table('franchise_statements')
     op.drop_table('expiry_windows')
+    op.drop_table('aftersales_category_rules')
     op.drop_table('topup_bonuses')
     op.drop_table('tier_rules')
     op.drop_table('sandbox_transactions')
@@ -1513,10 +2660,12 @@ def downgrade() -> None:
     op.drop_table('routing_config')
     op.drop_table('return_policy')
     op.drop_table('regions')
+    op.drop_table('recommendations')
     with op.batch_alter_table('promotions', schema=None) as batch_op:
         batch_op.drop_index('ix_promotions_window')
 
     op.drop_table('promotions')
+    op.drop_table('pricing_settings')
     with op.batch_alter_table('price_lists', schema=None) as batch_op:
         batch_op.drop_index('ix_price_lists_scope')
 
@@ -1526,15 +2675,21 @@ def downgrade() -> None:
 
     op.drop_table('one_time_codes')
     op.drop_table('merchants')
+    op.drop_table('loyalty_config')
     op.drop_table('login_throttles')
     with op.batch_alter_table('job_runs', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_job_runs_name'))
 
     op.drop_table('job_runs')
+    op.drop_table('inspection_runs')
+    op.drop_table('flash_sale_slots')
     with op.batch_alter_table('events', schema=None) as batch_op:
         batch_op.drop_index('ix_events_topic_id')
 
     op.drop_table('events')
+    op.drop_table('earn_rules')
+    op.drop_table('distribution_settings')
+    op.drop_table('discount_funding')
     op.drop_table('coupon_templates')
     with op.batch_alter_table('categories', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_categories_parent_id'))
@@ -1546,3 +2701,4 @@ def downgrade() -> None:
         batch_op.drop_index('ix_audit_log_entity')
 
     op.drop_table('audit_log')
+    op.drop_table('assistant_faq')

@@ -1,0 +1,1 @@
+"""Store audit (AI巡检): stores and cashiers whose operating figures are out of line with their peers."""
