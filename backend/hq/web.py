@@ -41,6 +41,7 @@ ORDER = [
     "marketing",
     "members",
     "franchise",
+    "inspection",
     "services",
     "aftersales",
     "risk",

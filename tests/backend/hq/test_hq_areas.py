@@ -159,6 +159,7 @@ PAGES = [
     "/hq/services",
     "/hq/aftersales",
     "/hq/risk",
+    "/hq/inspection",
     "/hq/assistant",
     "/hq/jobs",
     "/hq/audit",
