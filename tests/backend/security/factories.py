@@ -168,8 +168,11 @@ def minimal_instance(
             for _ in range(schema.get("minItems", 0))
         ]
     if kind in ("integer", "number"):
-        if cast is not None and name == "store_id":
+        # Ids that decide a store-bound or merchant-bound caller's reach point at the caller's own.
+        if cast is not None and name in ("store_id", "home_store_id"):
             return cast.store_a.id
+        if cast is not None and name == "merchant_id" and cast.store_a.merchant_id is not None:
+            return cast.store_a.merchant_id
         low = schema.get(
             "minimum", schema.get("exclusiveMinimum", 0) + 1 if "exclusiveMinimum" in schema else 1
         )
