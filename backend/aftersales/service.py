@@ -3,7 +3,6 @@ by the order's store), and completion at any store through the orders domain's r
 
 from __future__ import annotations
 
-import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -240,19 +239,8 @@ async def add_photo(
         raise InvalidState("The request is closed.", detail={"status": request.status})
     if len(await repo.photos(session, request.id)) >= MAX_PHOTOS:
         raise BadRequest(f"At most {MAX_PHOTOS} photos per request.", detail={"max": MAX_PHOTOS})
-    content_type, extension, width, height = images.inspect(data)
-    relative = Path("aftersales") / str(request.id) / f"{uuid.uuid4().hex}.{extension}"
-    target = images.media_root(var_dir) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    photo = ReturnRequestPhoto(
-        request_id=request.id,
-        path=relative.as_posix(),
-        content_type=content_type,
-        byte_size=len(data),
-        width=width,
-        height=height,
-    )
+    stored = images.store(var_dir, Path("aftersales") / str(request.id), data)
+    photo = ReturnRequestPhoto(request_id=request.id, **stored.columns())
     session.add(photo)
     await session.flush()
     return photo
@@ -265,8 +253,8 @@ async def photo_file(
     photo = await session.get(ReturnRequestPhoto, photo_id)
     if photo is None or photo.request_id != request.id:
         raise NotFound("No such photo.", detail={"photo_id": photo_id})
-    path = images.media_root(var_dir) / photo.path
-    if not path.is_file():
+    path = images.stored_file(var_dir, photo.path)
+    if path is None:
         raise NotFound("The photo file is missing.", detail={"photo_id": photo_id})
     return path, photo.content_type
 

@@ -3,7 +3,6 @@ confirmation and payment, photos before and after, completion and the customer's
 
 from __future__ import annotations
 
-import uuid
 from pathlib import Path
 
 from sqlalchemy import select
@@ -208,20 +207,8 @@ async def add_photo(
         raise InvalidState("The work order is closed.", detail={"status": order.status})
     if len(await photos_of(session, order)) >= MAX_PHOTOS:
         raise BadRequest(f"At most {MAX_PHOTOS} photos per work order.", detail={"max": MAX_PHOTOS})
-    content_type, extension, width, height = images.inspect(data)
-    relative = Path("work-orders") / str(order.id) / f"{stage}-{uuid.uuid4().hex}.{extension}"
-    target = images.media_root(var_dir) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    photo = WorkOrderPhoto(
-        work_order_id=order.id,
-        stage=stage,
-        path=relative.as_posix(),
-        content_type=content_type,
-        byte_size=len(data),
-        width=width,
-        height=height,
-    )
+    stored = images.store(var_dir, Path("work-orders") / str(order.id), data, prefix=f"{stage}-")
+    photo = WorkOrderPhoto(work_order_id=order.id, stage=stage, **stored.columns())
     session.add(photo)
     await session.flush()
     return photo
@@ -234,8 +221,8 @@ async def photo_file(
     photo = await session.get(WorkOrderPhoto, photo_id)
     if photo is None or photo.work_order_id != order.id:
         raise NotFound("No such photo.", detail={"photo_id": photo_id})
-    path = images.media_root(var_dir) / photo.path
-    if not path.is_file():
+    path = images.stored_file(var_dir, photo.path)
+    if path is None:
         raise NotFound("The photo file is missing.", detail={"photo_id": photo_id})
     return path, photo.content_type
 

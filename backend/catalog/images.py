@@ -5,7 +5,9 @@ from __future__ import annotations
 import io
 import uuid
 import warnings
+from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 from fastapi import UploadFile
 from PIL import Image, UnidentifiedImageError
@@ -71,22 +73,44 @@ def inspect(data: bytes) -> tuple[str, str, int, int]:
     return content_type, extension, width, height
 
 
+@dataclass(frozen=True, slots=True)
+class StoredImage:
+    """Where an uploaded picture was kept (relative to the media root) and what it is."""
+
+    path: str
+    content_type: str
+    byte_size: int
+    width: int
+    height: int
+
+    def columns(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def store(var_dir: Path, folder: Path, data: bytes, prefix: str = "") -> StoredImage:
+    """Check the bytes decode as a picture, then write them under ``media/<folder>/``."""
+    content_type, extension, width, height = inspect(data)
+    relative = folder / f"{prefix}{uuid.uuid4().hex}.{extension}"
+    target = media_root(var_dir) / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return StoredImage(relative.as_posix(), content_type, len(data), width, height)
+
+
+def stored_file(var_dir: Path, relative: str) -> Path | None:
+    """The file a stored picture lives in, or None when it is gone from disk."""
+    path = media_root(var_dir) / relative
+    return path if path.is_file() else None
+
+
 async def add_image(
     session: AsyncSession, actor: Principal, var_dir: Path, product_id: int, data: bytes
 ) -> ProductImage:
     product = await get_product(session, product_id)
-    content_type, extension, width, height = inspect(data)
-    relative = Path("products") / str(product.id) / f"{uuid.uuid4().hex}.{extension}"
-    target = media_root(var_dir) / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
+    stored = store(var_dir, Path("products") / str(product.id), data)
     image = ProductImage(
         product_id=product.id,
-        path=relative.as_posix(),
-        content_type=content_type,
-        byte_size=len(data),
-        width=width,
-        height=height,
+        **stored.columns(),
         sort_order=await repo.next_image_order(session, product.id),
     )
     session.add(image)
@@ -97,7 +121,7 @@ async def add_image(
         "product.image_add",
         "product",
         product.id,
-        after={"image_id": image.id, "path": image.path, "width": width, "height": height},
+        after={"image_id": image.id, "path": image.path, "width": stored.width, "height": stored.height},
     )
     return image
 
@@ -110,8 +134,8 @@ async def get_image(session: AsyncSession, image_id: int) -> ProductImage:
 
 
 def image_file(var_dir: Path, image: ProductImage) -> Path:
-    path = media_root(var_dir) / image.path
-    if not path.is_file():
+    path = stored_file(var_dir, image.path)
+    if path is None:
         raise ImageNotFound("The image file is missing.", detail={"image_id": image.id})
     return path
 
