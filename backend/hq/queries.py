@@ -15,7 +15,8 @@ from backend.members.models import Member
 from backend.stores.models import Region, Store
 
 
-def _scoped(query: Select, column, store_ids: frozenset[int] | None) -> Select:  # type: ignore[no-untyped-def]
+def scoped(query: Select, column, store_ids: frozenset[int] | None) -> Select:  # type: ignore[no-untyped-def]
+    """The query limited to the stores the user may see (None: every store)."""
     return query if store_ids is None else query.where(column.in_(store_ids))
 
 
@@ -32,7 +33,7 @@ class StockByStore:
 
 async def stores(session: AsyncSession, store_ids: frozenset[int] | None) -> list[tuple[Store, Region]]:
     query = select(Store, Region).join(Region, Region.id == Store.region_id).order_by(Store.code)
-    return [(s, r) for s, r in (await session.execute(_scoped(query, Store.id, store_ids))).all()]
+    return [(s, r) for s, r in (await session.execute(scoped(query, Store.id, store_ids))).all()]
 
 
 async def stock_by_store(session: AsyncSession, store_ids: frozenset[int] | None) -> list[StockByStore]:
@@ -53,7 +54,7 @@ async def stock_by_store(session: AsyncSession, store_ids: frozenset[int] | None
         .group_by(Store.id, Store.code, Store.name_zh, Store.city)
         .order_by(Store.code)
     )
-    rows = await session.execute(_scoped(query, Store.id, store_ids))
+    rows = await session.execute(scoped(query, Store.id, store_ids))
     return [StockByStore(*row) for row in rows.all()]
 
 
@@ -73,7 +74,7 @@ async def near_expiry_value(
             StockBatch.expires_on <= today + timedelta(days=days),
         )
     )
-    units, value = (await session.execute(_scoped(query, StockBatch.store_id, store_ids))).one()
+    units, value = (await session.execute(scoped(query, StockBatch.store_id, store_ids))).one()
     return int(units), int(value)
 
 
@@ -99,6 +100,4 @@ async def audit_entries(
     session: AsyncSession, store_ids: frozenset[int] | None, limit: int
 ) -> list[AuditEntry]:
     query = select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
-    if store_ids is not None:
-        query = query.where(AuditEntry.store_id.in_(store_ids))
-    return list(await session.scalars(query))
+    return list(await session.scalars(scoped(query, AuditEntry.store_id, store_ids)))

@@ -73,7 +73,7 @@ async def dashboard(
 ) -> HTMLResponse:
     scope = principal.store_ids
     now = utcnow()
-    win = sales.window(period, now)
+    win, sold = await sales.load(session, scope, period, now)
     stock = await queries.stock_by_store(session, scope)
     near_units, near_value = await queries.near_expiry_value(session, scope, now.date())
     health = await sales.stock_health(session, scope, win)
@@ -85,14 +85,14 @@ async def dashboard(
         "near_expiry_units": near_units,
         "near_expiry_value": near_value,
         "stockouts": health.stockouts,
-        "turnover": health.turnover(days),
+        "turnover": health.turnover,
         "days_of_stock": health.days_of_stock(days),
-        "stores": len(await queries.stores(session, scope)),
+        "stores": len(stock),
         **await queries.catalog_counts(session),
         **await queries.member_counts(session, now - timedelta(days=7)),
     }
-    labels, online, offline = await sales.trend(session, scope, period, now)
-    ranking = await sales.ranking(session, scope, win, by)
+    labels, online, offline = sales.trend(sold, period, now)
+    ranking = await sales.ranking(session, scope, win, by, sold)
     trend_chart = charts.stacked_bars(
         labels, {"线上": [v / 100 for v in online], "门店": [v / 100 for v in offline]}, "销售趋势", "元"
     )
@@ -106,7 +106,7 @@ async def dashboard(
         principal,
         period=period,
         by=by,
-        sales_kpis=await sales.kpis(session, scope, win),
+        sales_kpis=await sales.kpis(session, win, sold),
         kpis=kpis,
         ranking=ranking,
         stock=ranked_stock,

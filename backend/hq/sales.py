@@ -14,6 +14,7 @@ from sqlalchemy import and_, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.catalog.models import Category, Product, Sku
+from backend.hq.queries import scoped
 from backend.inventory.models import Stock
 from backend.members.models import Member
 from backend.orders.models import Order, OrderLine, OrderStatus
@@ -125,8 +126,7 @@ async def sales_between(
         Order.member_id,
         Order.total - Order.refunded_amount,
     ).where(Order.paid_at.is_not(None), Order.status.not_in(COUNTED), at >= start, at < end)
-    if store_ids is not None:
-        query = query.where(Order.store_id.in_(store_ids))
+    query = scoped(query, Order.store_id, store_ids)
     return [Sale(*row) for row in (await session.execute(query)).all()]
 
 
@@ -146,10 +146,24 @@ async def new_members(session: AsyncSession, start: datetime, end: datetime) -> 
     return int(count or 0)
 
 
-async def kpis(session: AsyncSession, store_ids: frozenset[int] | None, win: Window) -> list[Kpi]:
+def within(sales: list[Sale], start: datetime, end: datetime) -> list[Sale]:
+    return [sale for sale in sales if start <= sale.at < end]
+
+
+async def load(
+    session: AsyncSession, store_ids: frozenset[int] | None, period: str, now: datetime
+) -> tuple[Window, list[Sale]]:
+    """The period's window and, in one query, every sale the dashboard needs: the trend's buckets and
+    the window before this one."""
+    win = window(period, now)
+    first = min(_trend_start(now, period), win.previous.start)
+    return win, await sales_between(session, store_ids, first, now + timedelta(seconds=1))
+
+
+async def kpis(session: AsyncSession, win: Window, sales: list[Sale]) -> list[Kpi]:
     prev = win.previous
-    now_fig = figures(await sales_between(session, store_ids, win.start, win.end))
-    old_fig = figures(await sales_between(session, store_ids, prev.start, prev.end))
+    now_fig = figures(within(sales, win.start, win.end))
+    old_fig = figures(within(sales, prev.start, prev.end))
     return [
         Kpi("sales", "销售额", now_fig.sales, old_fig.sales, "money"),
         Kpi("orders", "订单数", now_fig.orders, old_fig.orders, "count"),
@@ -183,15 +197,17 @@ def _bucket_starts(today: date, period: str) -> list[date]:
     return starts[::-1]
 
 
-async def trend(
-    session: AsyncSession, store_ids: frozenset[int] | None, period: str, now: datetime
-) -> tuple[list[str], list[int], list[int]]:
+def _trend_start(now: datetime, period: str) -> datetime:
+    first = _bucket_starts(now.date(), period)[0]
+    return datetime.combine(first, datetime.min.time(), tzinfo=now.tzinfo)
+
+
+def trend(sales: list[Sale], period: str, now: datetime) -> tuple[list[str], list[int], list[int]]:
     """(bucket labels, online sales, in-store sales) for the last few days, weeks or months."""
     starts = _bucket_starts(now.date(), period)
-    first = datetime.combine(starts[0], datetime.min.time(), tzinfo=now.tzinfo)
     online: dict[date, int] = defaultdict(int)
     offline: dict[date, int] = defaultdict(int)
-    for sale in await sales_between(session, store_ids, first, now + timedelta(seconds=1)):
+    for sale in within(sales, _trend_start(now, period), now + timedelta(seconds=1)):
         bucket = _bucket_start(sale.at.date(), period)
         (online if sale.channel == "online" else offline)[bucket] += sale.net
     labels = [s.strftime("%m-%d") if period != "month" else s.strftime("%Y-%m") for s in starts]
@@ -199,7 +215,7 @@ async def trend(
 
 
 async def ranking(
-    session: AsyncSession, store_ids: frozenset[int] | None, win: Window, by: str
+    session: AsyncSession, store_ids: frozenset[int] | None, win: Window, by: str, sales: list[Sale]
 ) -> list[Ranked]:
     """Sales by store, region or category in the window, with the previous window's sales."""
     if by == "category":
@@ -218,12 +234,12 @@ async def ranking(
         return (store.code, store.name_zh) if by == "store" else (region.code, region.name_zh)
 
     totals: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0])
-    for sale in await sales_between(session, store_ids, win.start, win.end):
+    for sale in within(sales, win.start, win.end):
         cell = totals[key_of(sale.store_id)]
         cell[0] += sale.net
         cell[1] += 1
     prev = win.previous
-    for sale in await sales_between(session, store_ids, prev.start, prev.end):
+    for sale in within(sales, prev.start, prev.end):
         totals[key_of(sale.store_id)][2] += sale.net
     rows = [Ranked(k, label, s, o, p) for (k, label), (s, o, p) in totals.items()]
     return sorted(rows, key=lambda r: (-r.sales, r.key))
@@ -243,8 +259,7 @@ async def _category_sales(
         .where(Order.paid_at.is_not(None), Order.status.not_in(COUNTED), at >= start, at < end)
         .group_by(Product.category_id)
     )
-    if store_ids is not None:
-        query = query.where(OrderLine.store_id.in_(store_ids))
+    query = scoped(query, OrderLine.store_id, store_ids)
     return {cid: (int(s or 0), int(o)) for cid, s, o in (await session.execute(query)).all()}
 
 
@@ -274,7 +289,8 @@ class StockHealth:
     stock_value: int
     stockouts: int
 
-    def turnover(self, days: int) -> float:
+    @property
+    def turnover(self) -> float:
         """Times the stock turned over in the period (cost of goods sold / stock value at cost)."""
         return self.cost_of_sales / self.stock_value if self.stock_value else 0.0
 
@@ -308,10 +324,9 @@ async def stock_health(session: AsyncSession, store_ids: frozenset[int] | None, 
             Store.kind == "store",
         )
     )
-    if store_ids is not None:
-        cogs_query = cogs_query.where(OrderLine.store_id.in_(store_ids))
-        value_query = value_query.where(Stock.store_id.in_(store_ids))
-        out_query = out_query.where(Stock.store_id.in_(store_ids))
+    cogs_query = scoped(cogs_query, OrderLine.store_id, store_ids)
+    value_query = scoped(value_query, Stock.store_id, store_ids)
+    out_query = scoped(out_query, Stock.store_id, store_ids)
     return StockHealth(
         int(await session.scalar(cogs_query) or 0),
         int(await session.scalar(value_query) or 0),

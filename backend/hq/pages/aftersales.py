@@ -16,6 +16,7 @@ from backend.auth.principal import Principal
 from backend.core.db import DbSession
 from backend.core.errors import ValidationFailed
 from backend.core.time import utcnow
+from backend.hq.queries import scoped
 from backend.hq.session import check_csrf
 from backend.hq.web import Action, Column, HQUser, Table, nav, table_page
 from backend.orders.models import Order
@@ -46,10 +47,6 @@ CATEGORY_ZH = {
 TICKET_ZH = {"open": "处理中", "waiting_member": "待顾客回复", "resolved": "已解决", "closed": "已关闭"}
 
 
-def _scoped(query, column, principal: Principal):  # type: ignore[no-untyped-def]
-    return query if principal.store_ids is None else query.where(column.in_(principal.store_ids))
-
-
 async def requests(session: AsyncSession, principal: Principal) -> list[dict[str, Any]]:
     query = (
         select(ReturnRequest, Order.number, Store.name_zh)
@@ -71,7 +68,7 @@ async def requests(session: AsyncSession, principal: Principal) -> list[dict[str
             "created_at": r.created_at,
         }
         for r, number, store in (
-            await session.execute(_scoped(query, ReturnRequest.store_id, principal))
+            await session.execute(scoped(query, ReturnRequest.store_id, principal.store_ids))
         ).all()
     ]
 
@@ -84,8 +81,7 @@ async def tickets(session: AsyncSession, principal: Principal) -> list[dict[str,
         .where(Ticket.status.in_((TicketStatus.OPEN, TicketStatus.WAITING_MEMBER)))
         .order_by(Ticket.resolution_due)
     )
-    if principal.store_ids is not None:
-        query = query.where(Ticket.store_id.in_(principal.store_ids))
+    query = scoped(query, Ticket.store_id, principal.store_ids)
     rows = []
     for t, store in (await session.execute(query)).all():
         response_late = t.first_responded_at is None and t.first_response_due < now

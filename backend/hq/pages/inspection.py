@@ -14,6 +14,7 @@ from backend.auth.models import StaffUser
 from backend.auth.principal import Principal
 from backend.core.db import DbSession
 from backend.core.errors import Forbidden
+from backend.hq.queries import scoped
 from backend.hq.session import check_csrf
 from backend.hq.web import Column, HQUser, Table, nav, table_page
 from backend.inspection import repository as repo
@@ -56,8 +57,7 @@ async def build(session: AsyncSession, principal: Principal, request: Request) -
             .where(InspectionFlag.period_end == end)
             .order_by(InspectionFlag.robust_z.desc())
         )
-        if principal.store_ids is not None:
-            query = query.where(InspectionFlag.store_id.in_(principal.store_ids))
+        query = scoped(query, InspectionFlag.store_id, principal.store_ids)
         for flag, store, cashier in (await session.execute(query)).all():
             evidence = "，".join(f"{k}={v}" for k, v in (flag.evidence or {}).items())
             rows.append(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import aliased
 from backend.auth.principal import Principal
 from backend.catalog.models import Product, Sku
 from backend.core.db import DbSession
+from backend.hq.queries import scoped
 from backend.hq.session import check_csrf
 from backend.hq.web import Action, Column, HQUser, Table, nav, table_page
 from backend.inventory.models import Stock, Stocktake, Transfer, TransferLine
@@ -21,10 +22,6 @@ from backend.stores.models import Store
 
 router = APIRouter()
 nav("inventory", "库存", "/hq/inventory")
-
-
-def _scope(query, column, principal: Principal):  # type: ignore[no-untyped-def]
-    return query if principal.store_ids is None else query.where(column.in_(principal.store_ids))
 
 
 async def stock_picture(session: AsyncSession, principal: Principal, limit: int) -> list[dict[str, Any]]:
@@ -51,18 +48,18 @@ async def stock_picture(session: AsyncSession, principal: Principal, limit: int)
         code: n
         for code, n in (
             await session.execute(
-                _scope(
+                scoped(
                     select(Sku.code, func.count())
                     .join(Stock, Stock.sku_id == Sku.id)
                     .where(available <= 0)
                     .group_by(Sku.code),
                     Stock.store_id,
-                    principal,
+                    principal.store_ids,
                 )
             )
         ).all()
     }
-    rows = await session.execute(_scope(query, Stock.store_id, principal))
+    rows = await session.execute(scoped(query, Stock.store_id, principal.store_ids))
     return [
         {
             "sku": code,
@@ -129,7 +126,9 @@ async def pending_stocktakes(session: AsyncSession, principal: Principal) -> lis
     )
     return [
         {"id": i, "store": s, "zone": z or "全店", "note": n or "", "created_at": c}
-        for i, s, z, n, c in (await session.execute(_scope(query, Stocktake.store_id, principal))).all()
+        for i, s, z, n, c in (
+            await session.execute(scoped(query, Stocktake.store_id, principal.store_ids))
+        ).all()
     ]
 
 

@@ -10,6 +10,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.principal import Principal
 from backend.core.privacy import mask_name
+from backend.hq.queries import scoped
 from backend.hq.web import Column, Table, nav, table_page
 from backend.members.models import Member, MemberWallet, TierRule
 from backend.orders.models import Order, OrderStatus
@@ -42,8 +43,7 @@ async def member_rows(session: AsyncSession, principal: Principal, limit: int) -
         .order_by(Member.id.desc())
         .limit(limit)
     )
-    if principal.store_ids is not None:
-        query = query.where(Member.home_store_id.in_(principal.store_ids))
+    query = scoped(query, Member.home_store_id, principal.store_ids)
     tiers = {t.code: t.name_zh for t in await session.scalars(select(TierRule))}
     return [
         {
@@ -77,8 +77,7 @@ async def tier_rows(session: AsyncSession, principal: Principal) -> list[dict[st
         .where(Member.deleted_at.is_(None))
         .group_by(MemberWallet.tier_code)
     )
-    if principal.store_ids is not None:
-        query = query.where(Member.home_store_id.in_(principal.store_ids))
+    query = scoped(query, Member.home_store_id, principal.store_ids)
     rules = {t.code: t for t in await session.scalars(select(TierRule))}
     rows = []
     for code, members, points, stored in (await session.execute(query)).all():

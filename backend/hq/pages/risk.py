@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.auth.principal import Principal
 from backend.core.db import DbSession
 from backend.core.errors import Forbidden
+from backend.hq.queries import scoped
 from backend.hq.session import check_csrf
 from backend.hq.web import Action, Column, HQUser, Table, nav, table_page
 from backend.intelligence import risk
@@ -51,8 +52,7 @@ async def holds(session: AsyncSession, principal: Principal) -> list[dict[str, A
         .order_by(RiskHold.status != "held", RiskHold.created_at.desc())
         .limit(300)
     )
-    if principal.store_ids is not None:
-        query = query.where(Order.store_id.in_(principal.store_ids))
+    query = scoped(query, Order.store_id, principal.store_ids)
     return [
         {
             "order_id": order.id,

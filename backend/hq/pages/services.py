@@ -15,6 +15,7 @@ from backend.auth.models import StaffUser
 from backend.auth.principal import Principal
 from backend.catalog.models import Product, Sku
 from backend.core.time import utcnow
+from backend.hq.queries import scoped
 from backend.hq.web import Column, Table, nav, table_page
 from backend.stores.models import Store
 
@@ -70,8 +71,7 @@ async def technicians(session: AsyncSession, principal: Principal) -> list[dict[
         .outerjoin(booked, booked.c.technician_id == TechnicianProfile.staff_id)
         .order_by(Store.name_zh, StaffUser.name)
     )
-    if principal.store_ids is not None:
-        query = query.where(TechnicianProfile.home_store_id.in_(principal.store_ids))
+    query = scoped(query, TechnicianProfile.home_store_id, principal.store_ids)
     return [
         {
             "name": name,
@@ -97,8 +97,7 @@ async def bookings(session: AsyncSession, principal: Principal) -> list[dict[str
         .order_by(Booking.start_at)
         .limit(300)
     )
-    if principal.store_ids is not None:
-        query = query.where(Booking.store_id.in_(principal.store_ids))
+    query = scoped(query, Booking.store_id, principal.store_ids)
     return [
         {
             "id": b.id,
