@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
-
+from apps.shopper.viewmodels.base import SavedTokens
 from apps.staff.viewmodels.base import KeyValueStore, StaffViewModel
 from backend.auth.schemas import Me
 from backend.stores.schemas import Store
 from shared.errors import RetailError
-from shared.sdk import AsyncClient, Tokens
+from shared.sdk import AsyncClient
 
 TOKENS_KEY = "omo.staff.tokens"
 STORE_KEY = "omo.staff.store"
@@ -25,8 +23,7 @@ class StaffSessionVM(StaffViewModel):
         self.me: Me | None = None
         self.stores: list[Store] = []
         self.active: Store | None = None
-        self._saving: set[asyncio.Task[None]] = set()
-        client.tokens.on_change = self._tokens_changed
+        self.saved = SavedTokens(client, store, TOKENS_KEY)
 
     @property
     def signed_in(self) -> bool:
@@ -38,12 +35,8 @@ class StaffSessionVM(StaffViewModel):
 
     async def restore(self) -> bool:
         """Pick up a sign-in (and the active store) kept from an earlier run; a stale one is forgotten."""
-        raw = await self.prefs.get(TOKENS_KEY)
-        if not raw:
+        if not await self.saved.load():
             return False
-        saved = json.loads(raw)
-        self.client.tokens.access_token = saved.get("access")
-        self.client.tokens.refresh_token = saved.get("refresh")
         try:
             self.me = await self.client.auth.me()
             if self.me.kind != "staff":
@@ -110,16 +103,4 @@ class StaffSessionVM(StaffViewModel):
 
     async def settle(self) -> None:
         """Wait until the tokens have been written to the store."""
-        while self._saving:
-            await asyncio.gather(*list(self._saving))
-
-    def _tokens_changed(self, tokens: Tokens) -> None:
-        task = asyncio.get_running_loop().create_task(self._save(tokens.access_token, tokens.refresh_token))
-        self._saving.add(task)
-        task.add_done_callback(self._saving.discard)
-
-    async def _save(self, access: str | None, refresh: str | None) -> None:
-        if access is None:
-            await self.prefs.remove(TOKENS_KEY)
-            return
-        await self.prefs.set(TOKENS_KEY, json.dumps({"access": access, "refresh": refresh}))
+        await self.saved.settle()
