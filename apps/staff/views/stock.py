@@ -73,12 +73,7 @@ def stocktake(app: StaffApp) -> ft.View:
             ],
         ]
     else:
-        body.append(
-            ui.title(
-                app.t("staff.stocktake.status", id=take.id, status=app.t(f"staff.stocktake.{take.status}")),
-                size=20,
-            )
-        )
+        body.append(ui.title(app.t("staff.stocktake.status", id=take.id, status=take.status), size=20))
         if take.status == "open":
             body += [
                 ft.Row(

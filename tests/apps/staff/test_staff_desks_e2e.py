@@ -78,7 +78,7 @@ def work_the_desks(server, artifacts, username: str, codes: list[str], member_qr
         app.tap("盘点")
         app.fill("货架区域（留空为全店）", "")
         app.tap("开始盘点")
-        app.see(re.compile("盘点单 #\\d+ · 盘点中"))
+        app.see(re.compile("盘点单 #\\d+ · open"))
         app.fill("数量", "4")
         app.fill("扫描商品计数", milk)
         app.page.wait_for_timeout(300)
@@ -94,7 +94,7 @@ def work_the_desks(server, artifacts, username: str, codes: list[str], member_qr
         app.screenshot("13-stocktake-variance")
         app.tap("提交盘点")
         app.tap("过账（调整库存）")
-        app.see(re.compile("盘点单 #\\d+ · 已过账"))
+        app.see(re.compile("盘点单 #\\d+ · posted"))
         app.tap("返回")
 
         # A transfer: 陆家嘴店 asks 人民广场店 for bread; it is approved, shipped and received.
