@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
-import json
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol, TypeVar
 
@@ -59,44 +57,6 @@ class MemoryStore:
 
     async def remove(self, key: str) -> None:
         self.values.pop(key, None)
-
-
-class SavedTokens:
-    """Keeps a client's sign-in in a ``KeyValueStore``: written whenever the tokens change (refresh
-    included), read back on the next run."""
-
-    def __init__(self, client: Any, store: KeyValueStore, key: str) -> None:
-        self.client = client
-        self.store = store
-        self.key = key
-        self._saving: set[asyncio.Task[None]] = set()
-        client.tokens.on_change = self._changed
-
-    async def load(self) -> bool:
-        """Put the kept tokens on the client; False when none were kept."""
-        raw = await self.store.get(self.key)
-        if not raw:
-            return False
-        saved = json.loads(raw)
-        self.client.tokens.access_token = saved.get("access")
-        self.client.tokens.refresh_token = saved.get("refresh")
-        return True
-
-    async def settle(self) -> None:
-        """Wait until the tokens have been written to the store."""
-        while self._saving:
-            await asyncio.gather(*list(self._saving))
-
-    def _changed(self, tokens: Any) -> None:
-        task = asyncio.get_running_loop().create_task(self._save(tokens.access_token, tokens.refresh_token))
-        self._saving.add(task)
-        task.add_done_callback(self._saving.discard)
-
-    async def _save(self, access: str | None, refresh: str | None) -> None:
-        if access is None:
-            await self.store.remove(self.key)
-            return
-        await self.store.set(self.key, json.dumps({"access": access, "refresh": refresh}))
 
 
 class ViewModel:

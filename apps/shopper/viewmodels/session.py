@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import re
+from typing import Any
 
-from apps.shopper.viewmodels.base import KeyValueStore, SavedTokens, ViewModel
+from apps.shopper.viewmodels.base import KeyValueStore, ViewModel
 from backend.auth.schemas import Me
 from shared.errors import RetailError
-from shared.sdk import AsyncClient
+from shared.sdk import AsyncClient, Tokens
 
 PHONE = re.compile(r"^1[3-9]\d{9}$")
 CODE = re.compile(r"^\d{6}$")
@@ -23,7 +26,8 @@ class SessionVM(ViewModel):
         self.code = ""
         self.code_sent = False
         self.me: Me | None = None
-        self.saved = SavedTokens(client, store, TOKENS_KEY)
+        self._saving: set[asyncio.Task[None]] = set()
+        client.tokens.on_change = self._tokens_changed
 
     @property
     def signed_in(self) -> bool:
@@ -35,8 +39,12 @@ class SessionVM(ViewModel):
 
     async def restore(self) -> bool:
         """Pick up a sign-in kept from an earlier run; a stale one is forgotten."""
-        if not await self.saved.load():
+        raw = await self.store.get(TOKENS_KEY)
+        if not raw:
             return False
+        saved = json.loads(raw)
+        self.client.tokens.access_token = saved.get("access")
+        self.client.tokens.refresh_token = saved.get("refresh")
         try:
             self.me = await self.client.auth.me()
         except RetailError:
@@ -87,4 +95,17 @@ class SessionVM(ViewModel):
 
     async def settle(self) -> None:
         """Wait until the tokens have been written to the store."""
-        await self.saved.settle()
+        while self._saving:
+            await asyncio.gather(*list(self._saving))
+
+    def _tokens_changed(self, tokens: Tokens) -> None:
+        task = asyncio.get_running_loop().create_task(self._save(tokens.access_token, tokens.refresh_token))
+        self._saving.add(task)
+        task.add_done_callback(self._saving.discard)
+
+    async def _save(self, access: str | None, refresh: str | None) -> None:
+        if access is None:
+            await self.store.remove(TOKENS_KEY)
+            return
+        value: dict[str, Any] = {"access": access, "refresh": refresh}
+        await self.store.set(TOKENS_KEY, json.dumps(value))

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from apps.shopper.viewmodels.base import SavedTokens
+import asyncio
+import json
+
 from apps.staff.viewmodels.base import KeyValueStore, StaffViewModel
 from backend.auth.schemas import Me
 from backend.stores.schemas import Store
 from shared.errors import RetailError
-from shared.sdk import AsyncClient
+from shared.sdk import AsyncClient, Tokens
 
 TOKENS_KEY = "omo.staff.tokens"
 STORE_KEY = "omo.staff.store"
@@ -23,7 +25,8 @@ class StaffSessionVM(StaffViewModel):
         self.me: Me | None = None
         self.stores: list[Store] = []
         self.active: Store | None = None
-        self.saved = SavedTokens(client, store, TOKENS_KEY)
+        self._saving: set[asyncio.Task[None]] = set()
+        client.tokens.on_change = self._tokens_changed
 
     @property
     def signed_in(self) -> bool:
@@ -35,8 +38,12 @@ class StaffSessionVM(StaffViewModel):
 
     async def restore(self) -> bool:
         """Pick up a sign-in (and the active store) kept from an earlier run; a stale one is forgotten."""
-        if not await self.saved.load():
+        raw = await self.prefs.get(TOKENS_KEY)
+        if not raw:
             return False
+        saved = json.loads(raw)
+        self.client.tokens.access_token = saved.get("access")
+        self.client.tokens.refresh_token = saved.get("refresh")
         try:
             self.me = await self.client.auth.me()
             if self.me.kind != "staff":
@@ -103,4 +110,16 @@ class StaffSessionVM(StaffViewModel):
 
     async def settle(self) -> None:
         """Wait until the tokens have been written to the store."""
-        await self.saved.settle()
+        while self._saving:
+            await asyncio.gather(*list(self._saving))
+
+    def _tokens_changed(self, tokens: Tokens) -> None:
+        task = asyncio.get_running_loop().create_task(self._save(tokens.access_token, tokens.refresh_token))
+        self._saving.add(task)
+        task.add_done_callback(self._saving.discard)
+
+    async def _save(self, access: str | None, refresh: str | None) -> None:
+        if access is None:
+            await self.prefs.remove(TOKENS_KEY)
+            return
+        await self.prefs.set(TOKENS_KEY, json.dumps({"access": access, "refresh": refresh}))
