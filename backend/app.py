@@ -22,6 +22,7 @@ from backend.core.request_context import RequestContext
 from backend.core.settings import Settings, get_settings
 from backend.hq.router import install as install_hq
 from backend.jobs import JOBS, background_loops
+from backend.payments.config import runtime as payments_runtime
 from backend.realtime.runtime import start_realtime, stop_realtime
 from backend.routers import ROUTERS
 from backend.web import mount_web_apps
@@ -68,7 +69,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         else {"tracing": False, "metrics": False, "logs": False, "operation_spans": False},
     )
     app.state.settings = settings
-    app.state.db = Database(settings.database_url, pool_size=settings.db_pool_size, echo=settings.db_echo)
+    # Payments serve the app created last in this process (one per process outside tests); a runtime a
+    # caller already set up for these very settings (a gateway simulator) is kept.
+    payments_runtime(settings)
+    app.state.db = Database(
+        settings.database_url,
+        pool_size=settings.db_pool_size,
+        echo=settings.db_echo,
+        report_url=settings.database_report_url,
+    )
     app.state.sms = make_provider(settings.sms_provider)
     app.state.rate_limiter = RateLimiter(settings.redis_url)
     install_error_handlers(app)

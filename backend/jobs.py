@@ -57,6 +57,15 @@ async def _cancel_unpaid(db: Database, settings: Settings) -> dict[str, int]:
     return {"cancelled": await cancel_unpaid_orders(db)}
 
 
+async def _kiosk_stale(db: Database, settings: Settings) -> dict[str, int]:
+    from backend.orders.kiosk import cancel_stale
+
+    async with db.sessionmaker() as session:
+        closed = await cancel_stale(session, utcnow())
+        await session.commit()
+    return {"closed": closed}
+
+
 async def _booking_reminders(db: Database, settings: Settings) -> dict[str, int]:
     from backend.appointments.tasks import send_due_reminders
 
@@ -75,17 +84,27 @@ async def _expire_coupons(db: Database, settings: Settings) -> dict[str, int]:
     return {"expired": expired}
 
 
-
 async def _intelligence(db: Database, settings: Settings, name: str) -> dict[str, int]:
-    from backend.intelligence.tasks import run
+    from backend.core.jobs import report_progress
+    from backend.intelligence.tasks import PROGRESS, run
 
-    return await run(db, name)
+    token = PROGRESS.set(report_progress)
+    try:
+        return await run(db, name)
+    finally:
+        PROGRESS.reset(token)
 
 
 JOBS: list[Job] = [
     Job("distribution.sync", 300, distribution_sync, "Freeze, reverse and settle distribution commissions"),
     Job("pricing.price_actions", 60, price_actions, "Price changes coming due; near-expiry markdowns"),
     Job("orders.cancel_unpaid", 30, _cancel_unpaid, "Cancel orders left unpaid, giving their stock back"),
+    Job(
+        "orders.kiosk_stale",
+        300,
+        _kiosk_stale,
+        "Close kiosk checkouts left unpaid, giving back their coupons and stored value",
+    ),
     Job(
         "inventory.expire_reservations",
         30,
@@ -126,6 +145,12 @@ JOBS: list[Job] = [
         24 * 3600,
         lambda db, s: _intelligence(db, s, "segments"),
         "Score members (RFM, segments, sleeping, churn risk)",
+    ),
+    Job(
+        "intelligence.pricing",
+        24 * 3600,
+        lambda db, s: _intelligence(db, s, "pricing"),
+        "Suggest regional prices and near-expiry markdowns for HQ approval",
     ),
 ]
 

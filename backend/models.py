@@ -15,7 +15,9 @@ from backend.intelligence import models as intelligence_models  # noqa: F401
 from backend.inventory import models as inventory_models  # noqa: F401
 from backend.marketing import models as marketing_models  # noqa: F401
 from backend.members import models as members_models  # noqa: F401
+from backend.members import topup as members_topup  # noqa: F401
 from backend.orders import models as orders_models  # noqa: F401
+from backend.orders import rating as orders_rating  # noqa: F401
 from backend.payments import models as payments_models  # noqa: F401
 from backend.pricing import models as pricing_models  # noqa: F401
 from backend.stores import models as stores_models  # noqa: F401

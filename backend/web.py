@@ -1,9 +1,9 @@
 """Serves the Flet apps as web pages from the backend, when the ``apps`` extra (flet, flet-web) is installed.
 
-The shopper app is mounted at ``/app/shopper`` and the staff app at ``/app/staff``. Everything the browser loads (the Flutter client,
-CanvasKit, the fonts) comes from the flet-web package and ``assets/`` (``no_cdn=True``). Each page
-session gets its own SDK client that calls this same backend in-process (``httpx.ASGITransport``),
-so the web build goes through exactly the API the mobile apps use.
+The shopper app is mounted at ``/app/shopper`` and the staff app at ``/app/staff``. Everything the
+browser loads (the Flutter client, CanvasKit, the fonts) comes from the flet-web package and
+``assets/`` (``no_cdn=True``). Each page session gets its own SDK client that calls this same backend
+in-process (``httpx.ASGITransport``), so the web build goes through exactly the API the mobile apps use.
 """
 
 from __future__ import annotations

@@ -121,7 +121,7 @@ async def session(app) -> AsyncIterator[AsyncSession]:  # type: ignore[no-untype
         await db_session.commit()
 
 
-def _free_port() -> int:
+def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
@@ -131,7 +131,7 @@ class LiveServer:
     """A real uvicorn server on a free (or given) port, in a thread with its own event loop."""
 
     def __init__(self, settings: Settings, port: int | None = None) -> None:
-        self.port = port or _free_port()
+        self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.app = create_app(settings)
         config = uvicorn.Config(

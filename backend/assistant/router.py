@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter, status
 
+from backend.assistant import llm, service
 from backend.assistant import repository as repo
-from backend.assistant import service
 from backend.assistant.schemas import ChatReply, ChatRequest, Faq, FaqCreate, FaqUpdate
-from backend.auth.deps import CurrentHQ, OptionalPrincipal
+from backend.auth.deps import AppSettings, CurrentHQ, OptionalPrincipal
 from backend.core.db import DbSession
 
 router = APIRouter(prefix="/assistant", tags=["assistant"])
 
 
 @router.post("/chat", response_model=ChatReply)
-async def chat(body: ChatRequest, principal: OptionalPrincipal, session: DbSession) -> ChatReply:
+async def chat(
+    body: ChatRequest, principal: OptionalPrincipal, session: DbSession, settings: AppSettings
+) -> ChatReply:
     """Ask the assistant; answers come from the member's own records, or a ticket hands over to staff."""
-    return await service.chat(session, principal, body)
+    return await service.chat(session, principal, body, llm.from_settings(settings))
 
 
 @router.get("/faq", response_model=list[Faq])

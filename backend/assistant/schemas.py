@@ -38,6 +38,8 @@ class ChatReply(Schema):
     grounding: dict[str, Any] = Field(default_factory=dict)
     ticket_id: int | None = None
     handed_over: bool = False
+    # "llm" when the configured language model rephrased the grounded answer (numbers and codes kept).
+    phrased_by: str | None = None
 
 
 class FaqCreate(Schema):

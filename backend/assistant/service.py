@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.assistant import repository as repo
 from backend.assistant.classifier import model, words
 from backend.assistant.errors import FaqNotFound
+from backend.assistant.llm import Phraser
 from backend.assistant.models import ChatTurn, FaqEntry
 from backend.assistant.schemas import ChatReply, ChatRequest, FaqCreate, FaqUpdate
 from backend.auth.principal import Principal
@@ -541,7 +542,9 @@ async def match_faq(session: AsyncSession, message: str) -> tuple[FaqEntry, floa
     return best if best is not None and best[1] >= FAQ_MATCH else None
 
 
-async def chat(session: AsyncSession, member: Principal | None, body: ChatRequest) -> ChatReply:
+async def chat(
+    session: AsyncSession, member: Principal | None, body: ChatRequest, phraser: Phraser | None = None
+) -> ChatReply:
     language = language_of(body)
     prediction = model().predict(body.message)
     ctx = Context(session, member, body)
@@ -568,11 +571,17 @@ async def chat(session: AsyncSession, member: Principal | None, body: ChatReques
             "Please sign in and I will pass you to our staff.",
             hand_over=False,
         )
+    said, phrased_by = answer.text(language), None
+    if phraser is not None and not answer.hand_over and ticket_id is None:
+        phrased = await phraser.phrase(body.message, said, answer.grounding, language)
+        if phrased is not None:
+            said, phrased_by = phrased, phraser.name
     reply = ChatReply(
         intent=intent,
         confidence=round(confidence, 3),
         language=language,
-        answer=answer.text(language),
+        answer=said,
+        phrased_by=phrased_by,
         suggestions=answer.suggestions(language),
         grounding=answer.grounding,
         ticket_id=ticket_id,

@@ -72,6 +72,26 @@ async def create_deal(session: AsyncSession, principal: Principal, body: GroupBu
     return deal
 
 
+async def stop_deal(session: AsyncSession, principal: Principal, deal_id: int) -> GroupBuyDeal:
+    """Stop a group buy (HQ): no new groups open; groups already open run to their own deadline."""
+    deal = await repo.group_deal(session, deal_id)
+    if deal is None:
+        raise DealNotFound(detail={"deal_id": deal_id})
+    if deal.active:
+        deal.active = False
+        await session.flush()
+        audit.record(
+            session,
+            principal,
+            "group_buy.stop",
+            "group_buy_deal",
+            deal.id,
+            before={"active": True},
+            after={"active": False},
+        )
+    return deal
+
+
 async def _running_deal(session: AsyncSession, deal_id: int, now: datetime) -> GroupBuyDeal:
     deal = await repo.group_deal(session, deal_id)
     if deal is None:

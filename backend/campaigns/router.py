@@ -73,6 +73,12 @@ async def list_group_buys(session: DbSession, running: bool = True) -> list[Grou
     return [GroupBuyDeal.model_validate(d) for d in rows]
 
 
+@router.post("/group-buys/{deal_id}/stop", response_model=GroupBuyDeal)
+async def stop_group_buy(deal_id: int, principal: CurrentHQ, session: DbSession) -> GroupBuyDeal:
+    """Stop a group buy: no new groups open; open groups run to their deadline (HQ)."""
+    return GroupBuyDeal.model_validate(await groupbuy.stop_deal(session, principal, deal_id))
+
+
 @router.get("/group-buys/{deal_id}/groups", response_model=list[Group])
 async def open_groups(deal_id: int, session: DbSession) -> list[Group]:
     """Groups of a deal still open to join, the ones closest to their deadline first."""

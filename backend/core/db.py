@@ -102,7 +102,9 @@ class Database:
     timeout), reads begin deferred and run beside them under WAL. On PostgreSQL both are one engine.
     """
 
-    def __init__(self, url: str, *, pool_size: int = 10, echo: bool = False) -> None:
+    def __init__(
+        self, url: str, *, pool_size: int = 10, echo: bool = False, report_url: str | None = None
+    ) -> None:
         self.url = async_url(url)
         self.is_sqlite = self.url.startswith("sqlite")
         if self.is_sqlite:
@@ -117,11 +119,25 @@ class Database:
             self.read_engine = self.engine
         self.sessionmaker = async_sessionmaker(self.engine, expire_on_commit=False, autoflush=False)
         self.read_sessionmaker = async_sessionmaker(self.read_engine, expire_on_commit=False, autoflush=False)
+        self.report_engine = self.read_engine
+        if report_url:
+            self.report_engine = create_async_engine(
+                async_url(report_url),
+                echo=echo,
+                pool_size=pool_size,
+                max_overflow=pool_size,
+                pool_pre_ping=True,
+            )
+        self.report_sessionmaker = async_sessionmaker(
+            self.report_engine, expire_on_commit=False, autoflush=False
+        )
 
     async def dispose(self) -> None:
         await self.engine.dispose()
         if self.read_engine is not self.engine:
             await self.read_engine.dispose()
+        if self.report_engine is not self.read_engine:
+            await self.report_engine.dispose()
 
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -147,6 +163,19 @@ async def get_session(request: Request) -> AsyncIterator[AsyncSession]:
         except BaseException:
             await session.rollback()
             raise
+
+
+async def get_report_session(request: Request) -> AsyncIterator[AsyncSession]:
+    """A read-only session on the report replica (the primary when none is configured)."""
+    db: Database = request.app.state.db
+    async with db.report_sessionmaker() as session:
+        try:
+            yield session
+        finally:
+            await session.rollback()
+
+
+ReportSession = Annotated[AsyncSession, Depends(get_report_session, scope="function")]
 
 
 # scope="function": the commit happens before the response is sent, so a client never sees success

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import contextvars
 import logging
 import time
 import traceback
@@ -45,6 +46,46 @@ class JobRun(Base):
     result: Mapped[dict[str, Any] | None]
     error: Mapped[str | None] = mapped_column(Text)
     duration_ms: Mapped[int | None] = mapped_column(Integer)
+    # The latest step a running job reported: {"stage", "done", "total"}.
+    progress: Mapped[dict[str, Any] | None]
+
+
+# The progress reporter of the job running in this task (set by ``run_job``).
+_REPORTER: contextvars.ContextVar[Callable[[str, int, int], None] | None] = contextvars.ContextVar(
+    "job_progress", default=None
+)
+# Progress of the runs in this process by run id, readable at once (the row follows on PostgreSQL).
+LIVE_PROGRESS: dict[int, dict[str, Any]] = {}
+
+
+def report_progress(stage: str, done: int, total: int) -> None:
+    """Called by a job while it runs: how far it is (``done`` of ``total`` steps, now at ``stage``)."""
+    reporter = _REPORTER.get()
+    if reporter is not None:
+        reporter(stage, done, total)
+
+
+def _reporter(db: Database, run_id: int) -> Callable[[str, int, int], None]:
+    pending: set[asyncio.Task[None]] = set()
+
+    async def save(step: dict[str, Any]) -> None:
+        with contextlib.suppress(Exception):
+            async with db.sessionmaker() as session:
+                row = await session.get(JobRun, run_id)
+                if row is not None and row.status == "running":
+                    row.progress = step
+                    await session.commit()
+
+    def report(stage: str, done: int, total: int) -> None:
+        step = {"stage": stage, "done": done, "total": total, "at": utcnow().isoformat()}
+        LIVE_PROGRESS[run_id] = step
+        # On SQLite the job's own transaction holds the write lock; this process's map is the record.
+        if not db.is_sqlite:
+            task = asyncio.get_running_loop().create_task(save(step))
+            pending.add(task)
+            task.add_done_callback(pending.discard)
+
+    return report
 
 
 @dataclass(frozen=True)
@@ -87,16 +128,20 @@ async def run_job(
             session.add(record)
             await session.commit()
         started = time.perf_counter()
+        token = _REPORTER.set(_reporter(db, record.id))
         try:
             outcome = await job.func(db, settings)
             status, error = "ok", None
         except Exception:
             outcome, status, error = None, "failed", traceback.format_exc(limit=8)
             log.exception("job %s failed", job.name)
+        finally:
+            _REPORTER.reset(token)
         async with db.sessionmaker() as session:
             saved = await session.get(JobRun, record.id)
             assert saved is not None
             saved.status, saved.error, saved.finished_at = status, error, utcnow()
+            saved.progress = LIVE_PROGRESS.pop(record.id, saved.progress)
             saved.duration_ms = int((time.perf_counter() - started) * 1000)
             saved.result = outcome if isinstance(outcome, dict) else {"value": outcome}
             await session.commit()

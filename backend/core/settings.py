@@ -16,6 +16,9 @@ class Settings(BaseSettings):
 
     env: str = "development"
     database_url: str = f"sqlite:///{ROOT / 'var' / 'omo.db'}"
+    # A PostgreSQL read replica for reports (HQ dashboard, exports); the primary when unset. Reports
+    # read it with replication lag; nothing that decides stock, money or order state does.
+    database_report_url: str | None = None
     redis_url: str | None = None
     # Where events cross backend processes: "none" (single process), "postgres" or "redis".
     event_bus: str = "none"
@@ -51,6 +54,12 @@ class Settings(BaseSettings):
     trust_proxy_headers: bool = False
     # Sign-in attempts per client IP per minute, across all accounts.
     login_ip_limit_per_minute: int = 60
+    # An optional OpenAI-compatible chat-completions endpoint (base URL ending in /v1) that rephrases the
+    # assistant's grounded answers; unset (the default), the assistant runs fully offline.
+    assistant_llm_url: str | None = None
+    assistant_llm_model: str = "qwen2.5-7b-instruct"
+    assistant_llm_api_key: str | None = None
+    assistant_llm_timeout_seconds: float = 8.0
 
     @property
     def is_sqlite(self) -> bool:

@@ -10,8 +10,9 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response, StreamingResponse
 
 from backend.auth import service as auth_service
-from backend.core.db import DbSession
+from backend.core.db import DbSession, ReportSession
 from backend.core.errors import RetailError
+from backend.core.money import yuan
 from backend.core.time import utcnow
 from backend.hq import charts, queries, sales
 from backend.hq.pages import ROUTERS as PAGE_ROUTERS
@@ -67,7 +68,7 @@ async def logout(
 async def dashboard(
     request: Request,
     principal: HQUser,
-    session: DbSession,
+    session: ReportSession,
     period: Annotated[Literal["day", "week", "month"], Query()] = "week",
     by: Annotated[Literal["store", "region", "category"], Query()] = "store",
 ) -> HTMLResponse:
@@ -113,6 +114,38 @@ async def dashboard(
         trend_chart=trend_chart,
         rank_chart=rank_chart,
         active="dashboard",
+    )
+
+
+@router.get("/dashboard.csv")
+async def dashboard_csv(
+    principal: HQUser,
+    session: ReportSession,
+    table: Annotated[Literal["kpis", "ranking", "stock"], Query()],
+    period: Annotated[Literal["day", "week", "month"], Query()] = "week",
+    by: Annotated[Literal["store", "region", "category"], Query()] = "store",
+) -> StreamingResponse:
+    """The dashboard's tables as CSV: the KPIs against the previous period, the ranking, stock by store."""
+    scope = principal.store_ids
+    now = utcnow()
+    win, sold = await sales.load(session, scope, period, now)
+    if table == "kpis":
+        rows = [
+            [k.key, k.label, k.value, k.previous, "" if k.change is None else f"{k.change:.4f}"]
+            for k in await sales.kpis(session, win, sold)
+        ]
+        return csv_response(
+            f"dashboard-kpis-{period}.csv", ["key", "label", "value", "previous", "change"], rows
+        )
+    if table == "ranking":
+        ranked = await sales.ranking(session, scope, win, by, sold)
+        rows = [[r.key, r.label, yuan(r.sales), r.orders, yuan(r.previous_sales)] for r in ranked]
+        header = ["key", "label", "sales", "orders", "previous_sales"]
+        return csv_response(f"dashboard-ranking-{by}-{period}.csv", header, rows)
+    stock = await queries.stock_by_store(session, scope)
+    rows = [[s.code, s.name_zh, s.city, s.units, yuan(s.value_at_cost), s.low_lines] for s in stock]
+    return csv_response(
+        "dashboard-stock.csv", ["code", "name_zh", "city", "units", "value_at_cost", "low_lines"], rows
     )
 
 

@@ -7,18 +7,21 @@ import io
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, StreamingResponse
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
+from pydantic import ValidationError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.principal import Principal
-from backend.core.db import DbSession
-from backend.core.errors import NotFound
+from backend.core.db import DbSession, ReportSession
+from backend.core.errors import NotFound, RetailError
 from backend.core.money import yuan
 from backend.core.privacy import mask_phone
 from backend.core.time import utcnow
@@ -36,9 +39,13 @@ NAV: list[tuple[str, str, str]] = []
 ORDER = [
     "dashboard",
     "stores",
+    "closures",
+    "performance",
     "catalog",
     "inventory",
     "marketing",
+    "campaigns",
+    "distribution",
     "members",
     "franchise",
     "inspection",
@@ -151,6 +158,32 @@ class Table:
         return header, [[c.csv(row.get(c.key)) for c in self.columns] for row in self.rows]
 
 
+@dataclass(frozen=True, slots=True)
+class Input:
+    """One field of a page form."""
+
+    name: str
+    label: str
+    # text | number | datetime-local | date | month | select | checkbox
+    kind: str = "text"
+    options: Sequence[tuple[str, str]] = ()
+    placeholder: str = ""
+    required: bool = True
+    value: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Form:
+    """A CSRF-protected form card on a page, posting to ``action``."""
+
+    name: str
+    title: str
+    action: str
+    inputs: list[Input]
+    submit: str = "保存"
+    note: str | None = None
+
+
 Builder = Callable[[AsyncSession, Principal, Request], Awaitable[dict[str, Any]]]
 
 
@@ -172,7 +205,7 @@ def table_page(
     async def export(
         request: Request,
         principal: HQUser,
-        session: DbSession,
+        session: ReportSession,
         table: Annotated[str, Query(max_length=40)],
     ) -> StreamingResponse:
         context = await builder(session, principal, request)
@@ -181,3 +214,82 @@ def table_page(
                 header, rows = candidate.export()
                 return csv_response(f"{key}-{table}.csv", header, rows)
         raise NotFound("No such table on this page.", detail={"table": table})
+
+
+# --- forms on the pages: Beijing time in, UTC stored; money in yuan in, fen stored
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+
+
+def split_codes(text: str) -> list[str]:
+    """Codes typed into one field, separated by commas (either width)."""
+    return [c.strip() for c in text.replace("，", ",").split(",") if c.strip()]
+
+
+def parse_fen(text: str, field: str) -> int:
+    """Yuan as typed on a form (``12.5``) in fen; refused when blank, not a number or not above zero."""
+    try:
+        value = round(Decimal(text.strip().replace(",", "")) * 100)
+    except (InvalidOperation, ValueError) as exc:
+        raise ValueError(f"{field}请填写金额") from exc
+    if value <= 0:
+        raise ValueError(f"{field}必须大于 0")
+    return int(value)
+
+
+def parse_int(text: str, field: str, low: int = 1, high: int = 1_000_000) -> int:
+    try:
+        value = int(text.strip())
+    except ValueError as exc:
+        raise ValueError(f"{field}请填写整数") from exc
+    if not low <= value <= high:
+        raise ValueError(f"{field}应在 {low} 到 {high} 之间")
+    return value
+
+
+def parse_local(text: str, field: str) -> datetime:
+    """A ``datetime-local`` form value, read as Beijing time."""
+    try:
+        return datetime.fromisoformat(text.strip()).replace(tzinfo=LOCAL)
+    except ValueError as exc:
+        raise ValueError(f"{field}时间格式不正确") from exc
+
+
+def to_local(at: datetime | None) -> datetime | None:
+    """A stored UTC moment as Beijing wall time, for the tables."""
+    if at is None:
+        return None
+    return (at if at.tzinfo else at.replace(tzinfo=ZoneInfo("UTC"))).astimezone(LOCAL).replace(tzinfo=None)
+
+
+def error_message(exc: Exception) -> str:
+    if isinstance(exc, ValidationError):
+        return "；".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors())
+    if isinstance(exc, RetailError):
+        return exc.message
+    return str(exc)
+
+
+async def form_failed(
+    request: Request,
+    session: AsyncSession,
+    principal: Principal,
+    page: tuple[str, str, Builder],
+    form: str,
+    exc: Exception,
+) -> HTMLResponse:
+    """The page again with the form's error next to it (422, or the domain error's own status)."""
+    key, title, builder = page
+    context = await builder(session, principal, request)
+    response = render(
+        request,
+        "tables.html",
+        principal,
+        active=key,
+        title=title,
+        form_error=error_message(exc),
+        form_for=form,
+        **context,
+    )
+    response.status_code = exc.status_code if isinstance(exc, RetailError) else 422
+    return response

@@ -13,7 +13,7 @@ from backend.core.settings import get_settings
 
 import_app = typer.Typer(help="Import data from other systems.", no_args_is_help=True)
 intelligence_app = typer.Typer(
-    help="Recommendations, forecasts, replenishment, segments.", no_args_is_help=True
+    help="Recommendations, forecasts, replenishment, segments, pricing suggestions.", no_args_is_help=True
 )
 console = Console()
 
@@ -90,11 +90,13 @@ def import_transactions(
 
 
 @intelligence_app.command("run")
-def run_task(name: str = typer.Argument(..., help="recommendations | plan_stock | segments | all")) -> None:
+def run_task(
+    name: str = typer.Argument(..., help="recommendations | plan_stock | segments | pricing | all"),
+) -> None:
     """Run an intelligence job now, with progress bars (also scheduled as intelligence.<name>)."""
     from backend.core.db import Database
     from backend.core.jobs import run_job
-    from backend.intelligence.tasks import PROGRESS, TASKS
+    from backend.intelligence.tasks import CLI_PROGRESS, TASKS
     from backend.jobs import JOBS
 
     names = list(TASKS) if name == "all" else [name]
@@ -114,7 +116,7 @@ def run_task(name: str = typer.Argument(..., help="recommendations | plan_stock 
                     def report(stage: str, done: int, total: int, task: int = task, n: str = n) -> None:
                         progress.update(task, description=f"{n}: {stage}", completed=done, total=total)
 
-                    PROGRESS.set(report)
+                    CLI_PROGRESS.set(report)
                     job = next(j for j in JOBS if j.name == f"intelligence.{n}")
                     record = await run_job(db, settings, job, wait_for_lock=True)
                     assert record is not None

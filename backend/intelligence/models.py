@@ -4,10 +4,10 @@ reactivation campaigns) plus risk holds and risk signals."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Float, ForeignKey, Index, Integer, String, UniqueConstraint
+from sqlalchemy import Date, Float, ForeignKey, Index, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from backend.core.db import Base, BigId, bigpk, created_at, intpk
@@ -187,3 +187,43 @@ class RiskHold(Base):
     reviewed_at: Mapped[datetime | None]
     note: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[created_at]
+
+
+class PriceSuggestion(Base):
+    """A regional price or near-expiry markdown the pricing job suggests; HQ approves (it then applies as a
+    scheduled price change through the pricing domain) or rejects it."""
+
+    __tablename__ = "price_suggestions"
+    __table_args__ = (
+        Index("ix_price_suggestions_status", "status", "kind"),
+        Index("ix_price_suggestions_store", "store_id"),
+    )
+
+    id: Mapped[intpk]
+    # regional | markdown
+    kind: Mapped[str] = mapped_column(String(12))
+    # region (regional) | store (markdown)
+    scope: Mapped[str] = mapped_column(String(12))
+    scope_value: Mapped[int] = mapped_column(Integer)
+    region_id: Mapped[int | None] = mapped_column(ForeignKey("regions.id", ondelete="CASCADE"))
+    # the store a markdown is for (None for a regional price)
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"))
+    sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id", ondelete="CASCADE"))
+    # fen: the price when suggested, the regular price a markdown ladder counts from, the suggestion
+    current_price: Mapped[int] = mapped_column(Integer)
+    reference_price: Mapped[int] = mapped_column(Integer)
+    suggested_price: Mapped[int] = mapped_column(Integer)
+    change_bp: Mapped[int] = mapped_column(Integer)
+    cost_price: Mapped[int | None] = mapped_column(Integer)
+    floor_price: Mapped[int | None] = mapped_column(Integer)
+    # the last day a markdown is meant for (the batch's expiry day)
+    until: Mapped[date | None] = mapped_column(Date)
+    explanation: Mapped[str] = mapped_column(String(400))
+    evidence: Mapped[dict[str, Any]]
+    # pending | approved | rejected
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    price_change_id: Mapped[int | None] = mapped_column(ForeignKey("price_changes.id", ondelete="SET NULL"))
+    decided_by: Mapped[int | None] = mapped_column(Integer)
+    decided_at: Mapped[datetime | None]
+    note: Mapped[str | None] = mapped_column(String(200))
+    computed_at: Mapped[datetime]

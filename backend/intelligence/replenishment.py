@@ -26,6 +26,11 @@ class Plan:
     reason: str
 
 
+def closed_within(forecast: Forecast, days: float) -> float:
+    """How many of the next ``days`` days (fractional days pro rata) the store is closed."""
+    return float(sum(min(1.0, days - i) for i in forecast.closed_days if i < days))
+
+
 def plan(
     forecast: Forecast,
     available: int,
@@ -35,12 +40,17 @@ def plan(
     review_days: float = REVIEW_DAYS,
     z: float = SERVICE_Z,
 ) -> Plan:
-    """The (R, S) plan for one store × SKU given its forecast and the stock it can count on."""
+    """The (R, S) plan for one store × SKU given its forecast and the stock it can count on.
+
+    Days the store is closed sell nothing (the forecast is zero there) and add no uncertainty: safety stock
+    covers the open days of the lead time and review period only."""
     exposure = lead_time_days + review_days
     lead_demand = forecast.over(lead_time_days)
     # a count's error is never below Poisson noise, whatever a short backtest happened to show
     sigma = max(forecast.daily_sigma, math.sqrt(max(forecast.over(1.0), 0.0)))
-    safety = math.ceil(z * sigma * math.sqrt(exposure)) if sigma > 0 else 0
+    closed = closed_within(forecast, exposure)
+    open_exposure = max(exposure - closed, 0.0)
+    safety = math.ceil(z * sigma * math.sqrt(open_exposure)) if sigma > 0 and open_exposure > 0 else 0
     reorder_point = math.ceil(lead_demand + safety)
     order_up_to = max(math.ceil(forecast.over(exposure) + safety), reorder_point)
     position = available + on_order
@@ -49,4 +59,6 @@ def plan(
         f"{forecast.method}: {lead_demand:.1f} units over {lead_time_days:g} d lead time + safety {safety} "
         f"(σ {sigma:.2f}/d, z {z:g}); stock {position} vs reorder point {reorder_point}"
     )
+    if closed:
+        reason += f"; closed {closed:g} d of the next {exposure:g}"
     return Plan(safety, reorder_point, order_up_to, max(quantity, 0), reason)

@@ -16,6 +16,7 @@ from backend.intelligence.models import (
     CampaignTarget,
     DemandForecast,
     MemberSegment,
+    PriceSuggestion,
     Recommendation,
     ReplenishmentSuggestion,
     RiskHold,
@@ -218,3 +219,126 @@ async def holds(session: AsyncSession, status: str | None) -> list[RiskHold]:
     if status:
         query = query.where(RiskHold.status == status)
     return list(await session.scalars(query))
+
+
+# --- pricing suggestions
+
+
+async def forecast_means(session: AsyncSession, days: int = 14) -> dict[tuple[int, int], float]:
+    """Mean forecast daily demand over the next ``days`` days per store × SKU."""
+    rows = await session.execute(select(DemandForecast.store_id, DemandForecast.sku_id, DemandForecast.daily))
+    out = {}
+    for store_id, sku_id, daily in rows.all():
+        head = [float(v) for v in (daily or [])[:days]]
+        out[(store_id, sku_id)] = sum(head) / len(head) if head else 0.0
+    return out
+
+
+async def sku_cost_category(
+    session: AsyncSession, sku_ids: Sequence[int]
+) -> dict[int, tuple[int | None, int | None]]:
+    rows = await session.execute(
+        select(Sku.id, Sku.cost_price, Product.category_id)
+        .join(Product, Product.id == Sku.product_id)
+        .where(Sku.id.in_(sku_ids))
+    )
+    return {i: (c, cat) for i, c, cat in rows.all()}
+
+
+async def promotions_running(
+    session: AsyncSession, at: datetime
+) -> list[tuple[str, list[Any], list[Any] | None]]:
+    """(scope, scope_ids, store_ids) of the promotions in force that name SKUs or categories."""
+    from backend.marketing.models import Promotion
+
+    rows = await session.execute(
+        select(Promotion.scope, Promotion.scope_ids, Promotion.store_ids).where(
+            Promotion.active.is_(True),
+            Promotion.starts_at <= at,
+            Promotion.ends_at > at,
+            Promotion.scope.in_(("skus", "categories")),
+        )
+    )
+    return [(s, list(ids or []), None if stores is None else list(stores)) for s, ids, stores in rows.all()]
+
+
+async def flash_sales_running(session: AsyncSession, at: datetime) -> set[tuple[int, int]]:
+    """(store, SKU) pairs on a flash sale now."""
+    from backend.campaigns.models import FlashItem
+
+    rows = await session.execute(
+        select(FlashItem.store_id, FlashItem.sku_id).where(
+            FlashItem.status == "open", FlashItem.starts_at <= at, FlashItem.ends_at > at
+        )
+    )
+    return {(s, k) for s, k in rows.all()}
+
+
+async def batches_expiring(session: AsyncSession, first: Any, last: Any) -> list[tuple[int, int, Any, int]]:
+    rows = await session.execute(
+        select(StockBatch.store_id, StockBatch.sku_id, StockBatch.expires_on, StockBatch.quantity)
+        .where(
+            StockBatch.expires_on.is_not(None),
+            StockBatch.expires_on >= first,
+            StockBatch.expires_on <= last,
+            StockBatch.quantity > 0,
+        )
+        .order_by(StockBatch.store_id, StockBatch.sku_id, StockBatch.expires_on)
+    )
+    return [(s, k, on, int(q)) for s, k, on, q in rows.all()]
+
+
+async def live_markdowns(session: AsyncSession, today: Any) -> dict[tuple[int, int], int]:
+    """The regular price a store × SKU's approved, still running markdown ladder counts from."""
+    rows = await session.execute(
+        select(PriceSuggestion.store_id, PriceSuggestion.sku_id, PriceSuggestion.reference_price)
+        .where(
+            PriceSuggestion.kind == "markdown",
+            PriceSuggestion.status == "approved",
+            PriceSuggestion.until >= today,
+        )
+        .order_by(PriceSuggestion.decided_at)
+    )
+    return {(s, k): p for s, k, p in rows.all()}
+
+
+async def recently_rejected(session: AsyncSession, since: datetime) -> set[tuple[str, str, int, int]]:
+    rows = await session.execute(
+        select(
+            PriceSuggestion.kind, PriceSuggestion.scope, PriceSuggestion.scope_value, PriceSuggestion.sku_id
+        ).where(PriceSuggestion.status == "rejected", PriceSuggestion.decided_at >= since)
+    )
+    return {(k, s, v, sku) for k, s, v, sku in rows.all()}
+
+
+async def clear_pending_price_suggestions(session: AsyncSession) -> None:
+    await session.execute(delete(PriceSuggestion).where(PriceSuggestion.status == "pending"))
+
+
+async def price_suggestions(
+    session: AsyncSession,
+    store_ids: frozenset[int] | None,
+    status: str | None = None,
+    kind: str | None = None,
+    limit: int = 500,
+) -> list[PriceSuggestion]:
+    """Suggestions, newest first; a caller bound to stores sees only those stores' markdowns."""
+    query = select(PriceSuggestion).order_by(
+        PriceSuggestion.status != "pending", PriceSuggestion.computed_at.desc(), PriceSuggestion.id
+    )
+    if store_ids is not None:
+        query = query.where(PriceSuggestion.store_id.in_(store_ids))
+    if status is not None:
+        query = query.where(PriceSuggestion.status == status)
+    if kind is not None:
+        query = query.where(PriceSuggestion.kind == kind)
+    return list(await session.scalars(query.limit(limit)))
+
+
+async def price_suggestion(
+    session: AsyncSession, suggestion_id: int, store_ids: frozenset[int] | None
+) -> PriceSuggestion | None:
+    query = select(PriceSuggestion).where(PriceSuggestion.id == suggestion_id)
+    if store_ids is not None:
+        query = query.where(PriceSuggestion.store_id.in_(store_ids))
+    return await session.scalar(query)

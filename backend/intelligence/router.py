@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, status
 
 from backend.auth.deps import AppSettings, CurrentHQ, CurrentMember, CurrentStaff, OptionalPrincipal
 from backend.core.db import DbSession
+from backend.intelligence import pricing_service, risk, schemas, service
 from backend.intelligence import repository as repo
-from backend.intelligence import risk, schemas, service
 
 router = APIRouter(prefix="/intelligence", tags=["intelligence"])
 Limit = Annotated[int, Query(ge=1, le=50)]
@@ -118,3 +118,51 @@ async def decide_hold(
     """Release a held order to payment, or reject it (cancelled, stock given back)."""
     hold = await risk.decide(session, principal, order_id, body, settings.unpaid_order_minutes)
     return schemas.RiskHold.model_validate(hold)
+
+
+@router.get("/pricing/suggestions", response_model=list[schemas.PriceSuggestion])
+async def price_suggestions(
+    principal: CurrentStaff,
+    session: DbSession,
+    status: Literal["pending", "approved", "rejected"] | None = None,
+    kind: Literal["regional", "markdown"] | None = None,
+) -> list[schemas.PriceSuggestion]:
+    """Regional price and near-expiry markdown suggestions (a franchisee or manager: their stores' only)."""
+    principal.require_role("store_manager", "franchisee_admin")
+    rows = await repo.price_suggestions(session, principal.store_ids, status, kind)
+    return [schemas.PriceSuggestion.model_validate(r) for r in rows]
+
+
+@router.post("/pricing/suggestions/run", response_model=schemas.PriceSuggestionRun)
+async def run_price_suggestions(principal: CurrentHQ, session: DbSession) -> schemas.PriceSuggestionRun:
+    """Compute fresh suggestions now (also the scheduled job intelligence.pricing) (HQ)."""
+    return schemas.PriceSuggestionRun(**await pricing_service.compute(session))
+
+
+@router.get("/pricing/suggestions/{suggestion_id}", response_model=schemas.PriceSuggestion)
+async def price_suggestion(
+    suggestion_id: int, principal: CurrentStaff, session: DbSession
+) -> schemas.PriceSuggestion:
+    """One suggestion with its explanation and evidence."""
+    principal.require_role("store_manager", "franchisee_admin")
+    return schemas.PriceSuggestion.model_validate(
+        await pricing_service.get(session, principal, suggestion_id)
+    )
+
+
+@router.post("/pricing/suggestions/{suggestion_id}/approve", response_model=schemas.PriceSuggestion)
+async def approve_price_suggestion(
+    suggestion_id: int, body: schemas.PriceSuggestionDecision, principal: CurrentHQ, session: DbSession
+) -> schemas.PriceSuggestion:
+    """Approve: the price applies now through a scheduled price change of its scope (HQ)."""
+    found = await pricing_service.approve(session, principal, suggestion_id, body.note)
+    return schemas.PriceSuggestion.model_validate(found)
+
+
+@router.post("/pricing/suggestions/{suggestion_id}/reject", response_model=schemas.PriceSuggestion)
+async def reject_price_suggestion(
+    suggestion_id: int, body: schemas.PriceSuggestionDecision, principal: CurrentHQ, session: DbSession
+) -> schemas.PriceSuggestion:
+    """Reject a suggestion; the same one is not made again for a week (HQ)."""
+    found = await pricing_service.reject(session, principal, suggestion_id, body.note)
+    return schemas.PriceSuggestion.model_validate(found)

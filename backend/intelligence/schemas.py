@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Annotated, Literal
+from datetime import date, datetime
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
@@ -149,3 +149,38 @@ class ImportSummary(Schema):
     already: int
     bad: int
     errors: list[ImportRowError] = []
+
+
+class PriceSuggestion(Schema):
+    id: int
+    kind: Literal["regional", "markdown"]
+    scope: Literal["region", "store"]
+    scope_value: int
+    region_id: int | None
+    store_id: int | None
+    sku_id: int
+    current_price: int
+    reference_price: int
+    suggested_price: int
+    change_bp: int
+    cost_price: int | None
+    floor_price: int | None
+    until: date | None
+    explanation: str
+    evidence: dict[str, Any]
+    status: Literal["pending", "approved", "rejected"]
+    price_change_id: int | None
+    decided_by: int | None
+    decided_at: datetime | None
+    note: str | None
+    computed_at: datetime
+
+
+class PriceSuggestionDecision(Schema):
+    note: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+
+
+class PriceSuggestionRun(Schema):
+    regional: int
+    markdown: int
+    skus: int

@@ -21,9 +21,11 @@ from backend.intelligence.models import (
     MemberSegment,
     ReactivationCampaign,
     ReplenishmentSuggestion,
+    TransferSuggestion,
 )
 from backend.intelligence.segments import SEGMENT_NAMES
 from backend.inventory import schemas as inventory_schemas
+from backend.inventory.models import Transfer
 from backend.inventory.service import documents
 from backend.marketing import coupons
 from backend.marketing.models import Coupon
@@ -242,3 +244,60 @@ def segment_out(row: MemberSegment) -> schemas.MemberSegment:
 
 
 _ = ReplenishmentSuggestion
+
+
+async def _transfer_suggestion(session: AsyncSession, suggestion_id: int) -> TransferSuggestion:
+    row = await session.get(TransferSuggestion, suggestion_id)
+    if row is None:
+        raise NotFound(
+            "没有这条调拨建议 / No such transfer suggestion.", detail={"suggestion_id": suggestion_id}
+        )
+    return row
+
+
+async def approve_transfer_suggestion(
+    session: AsyncSession, actor: Principal, suggestion_id: int
+) -> Transfer:
+    """Turn a smart-transfer suggestion into a real transfer, approved at once by the sending side; the
+    suggestion is used up."""
+    row = await _transfer_suggestion(session, suggestion_id)
+    actor.require_store(row.from_store_id)
+    body = inventory_schemas.TransferCreate(
+        from_store_id=row.from_store_id,
+        to_store_id=row.to_store_id,
+        note=f"智能调拨建议 / smart transfer: {row.reason}"[:200],
+        lines=[inventory_schemas.TransferLineIn(sku_id=row.sku_id, quantity=row.quantity)],
+    )
+    transfer = await documents.create_transfer(
+        session, actor, body, f"suggestion:{row.id}:{row.computed_at:%Y%m%d%H%M%S}"
+    )
+    transfer = await documents.transfer_action(session, actor, transfer.id, "approve")
+    audit.record(
+        session,
+        actor,
+        "transfer_suggestion.approve",
+        "transfer_suggestion",
+        row.id,
+        after={"transfer_id": transfer.id, "quantity": row.quantity},
+        store_id=row.from_store_id,
+    )
+    await session.delete(row)
+    await session.flush()
+    return transfer
+
+
+async def dismiss_transfer_suggestion(session: AsyncSession, actor: Principal, suggestion_id: int) -> None:
+    """Drop a smart-transfer suggestion (until the next planning run suggests it again)."""
+    row = await _transfer_suggestion(session, suggestion_id)
+    actor.require_store(row.from_store_id)
+    audit.record(
+        session,
+        actor,
+        "transfer_suggestion.dismiss",
+        "transfer_suggestion",
+        row.id,
+        before={"sku_id": row.sku_id, "quantity": row.quantity, "to_store_id": row.to_store_id},
+        store_id=row.from_store_id,
+    )
+    await session.delete(row)
+    await session.flush()

@@ -7,13 +7,14 @@ from __future__ import annotations
 import contextvars
 from collections import defaultdict
 from collections.abc import Callable
-from datetime import timedelta
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
 
 import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.db import Database
-from backend.core.time import utcnow
+from backend.core.time import as_utc, utcnow
 from backend.intelligence import forecasting, replenishment, segments, transfers
 from backend.intelligence import repository as repo
 from backend.intelligence.models import (
@@ -23,19 +24,27 @@ from backend.intelligence.models import (
     TransferSuggestion,
 )
 from backend.intelligence.recommendations import Interaction, fit, popular_by
+from backend.stores import closures
+from backend.stores import repository as store_repo
 
-# A progress callback (stage, done, total) the CLI sets to draw progress bars; silent otherwise.
+# A progress callback (stage, done, total): the scheduled job's run record; silent otherwise.
 PROGRESS: contextvars.ContextVar[Callable[[str, int, int], None] | None] = contextvars.ContextVar(
     "intelligence_progress", default=None
 )
+# The CLI's progress bars, told as well as the run record.
+CLI_PROGRESS: contextvars.ContextVar[Callable[[str, int, int], None] | None] = contextvars.ContextVar(
+    "intelligence_cli_progress", default=None
+)
 LIST_SIZE = 20
 HISTORY_DAYS = 120
+HORIZON_DAYS = 28
 
 
 def _progress(stage: str, done: int, total: int) -> None:
-    report = PROGRESS.get()
-    if report is not None:
-        report(stage, done, total)
+    for var in (PROGRESS, CLI_PROGRESS):
+        report = var.get()
+        if report is not None:
+            report(stage, done, total)
 
 
 async def train_recommendations(session: AsyncSession) -> dict[str, int]:
@@ -81,19 +90,34 @@ async def train_recommendations(session: AsyncSession) -> dict[str, int]:
 
 
 async def plan_stock(session: AsyncSession) -> dict[str, int]:
-    """Forecast every store × SKU that sold in the last 120 days, then plan orders and transfers."""
+    """Forecast every store × SKU that sold in the last 120 days, then plan orders and transfers.
+
+    Days are each store's local days; the store-closure calendar tells the forecast which past days the
+    store was shut (not counted as no demand) and which coming days it will be (nothing sold, nothing
+    planned to sell)."""
     now = utcnow()
-    today = now.date()
-    start = today - timedelta(days=HISTORY_DAYS - 1)
-    stores = {s.id for s in await repo.stores_of_kind(session)}
+    zones = {s.id: ZoneInfo(s.timezone or "Asia/Shanghai") for s in await repo.stores_of_kind(session)}
+    today_of = {store_id: as_utc(now).astimezone(zone).date() for store_id, zone in zones.items()}
     series: dict[tuple[int, int], np.ndarray] = defaultdict(lambda: np.zeros(HISTORY_DAYS))
-    for line in await repo.sale_lines(session, now - timedelta(days=HISTORY_DAYS)):
-        if line.store_id in stores:
-            day = (line.at.date() - start).days
+    for line in await repo.sale_lines(session, now - timedelta(days=HISTORY_DAYS + 1)):
+        if line.store_id in zones:
+            local = as_utc(line.at).astimezone(zones[line.store_id]).date()
+            day = HISTORY_DAYS - 1 - (today_of[line.store_id] - local).days
             if 0 <= day < HISTORY_DAYS:
                 series[(line.store_id, line.sku_id)][day] += line.quantity
+    first = min(today_of.values(), default=now.date()) - timedelta(days=HISTORY_DAYS)
+    last = max(today_of.values(), default=now.date()) + timedelta(days=HORIZON_DAYS)
+    calendar = await store_repo.closures(session, since=first, until=last)
+    closed_by_store = closures.closed_days_by_store(calendar, zones)
     _progress("history", 1, 4)
-    result = forecasting.forecast(dict(series), today, horizon=28) if series else {}
+    # one forecast run per local "today" (one for a chain in a single time zone)
+    by_today: dict[date, dict[tuple[int, int], np.ndarray]] = defaultdict(dict)
+    for key, values in series.items():
+        by_today[today_of[key[0]]][key] = values
+    result: dict[tuple[int, int], forecasting.Forecast] = {}
+    for end, part in by_today.items():
+        closed = {key: closed_by_store[key[0]] for key in part}
+        result.update(forecasting.forecast(part, end, horizon=HORIZON_DAYS, closed=closed))
     _progress("forecast", 2, 4)
     await repo.clear(session, DemandForecast, ReplenishmentSuggestion, TransferSuggestion)
     levels = await repo.stock_levels(session)
@@ -127,14 +151,14 @@ async def plan_stock(session: AsyncSession) -> dict[str, int]:
             )
         )
     _progress("replenishment", 3, 4)
-    expiring = await repo.expiring(session, today + timedelta(days=7))
+    expiring = await repo.expiring(session, max(today_of.values(), default=now.date()) + timedelta(days=7))
     by_sku: dict[int, list[transfers.Position]] = defaultdict(list)
     for (store_id, sku_id), p in plans.items():
         f = result[(store_id, sku_id)]
         available = levels.get((store_id, sku_id), 0)
         unsold = 0
         for on, qty in expiring.get((store_id, sku_id), []):
-            unsold += max(qty - int(f.over(max((on - today).days, 0))), 0)
+            unsold += max(qty - int(f.over(max((on - today_of[store_id]).days, 0))), 0)
         by_sku[sku_id].append(transfers.Position(store_id, available, p.reorder_point, p.order_up_to, unsold))
     prices = await repo.sku_prices(session, list(by_sku))
     moves = 0
@@ -196,7 +220,19 @@ async def score_members(session: AsyncSession) -> dict[str, int]:
     return {"members": len(scored), "sleeping": sum(r.sleeping for r in scored)}
 
 
-TASKS = {"recommendations": train_recommendations, "plan_stock": plan_stock, "segments": score_members}
+async def suggest_prices(session: AsyncSession) -> dict[str, int]:
+    """Regional price and near-expiry markdown suggestions for HQ to approve."""
+    from backend.intelligence import pricing_service
+
+    return await pricing_service.compute(session, _progress)
+
+
+TASKS = {
+    "recommendations": train_recommendations,
+    "plan_stock": plan_stock,
+    "segments": score_members,
+    "pricing": suggest_prices,
+}
 
 
 async def run(db: Database, name: str) -> dict[str, int]:

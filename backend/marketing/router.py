@@ -100,8 +100,20 @@ async def my_coupons(
     session: DbSession,
     status_: Annotated[Literal["unused", "used", "expired"] | None, Query(alias="status")] = None,
 ) -> list[Coupon]:
-    """The signed-in member's coupons."""
-    return [Coupon.model_validate(c) for c, _ in await repo.member_coupons(session, principal.id, status_)]
+    """The signed-in member's coupons, each with its template's name and terms."""
+    return [
+        Coupon.model_validate(c).model_copy(
+            update={
+                "name_zh": t.name_zh,
+                "name_en": t.name_en,
+                "kind": t.kind,
+                "amount": t.amount,
+                "percent_bp": t.percent_bp,
+                "threshold": t.threshold,
+            }
+        )
+        for c, t in await repo.member_coupons(session, principal.id, status_)
+    ]
 
 
 @router.post("/quote", response_model=Quote)

@@ -237,6 +237,13 @@ class Coupon(Schema):
     valid_to: datetime
     used_order_ref: str | None
     used_at: datetime | None
+    # What the coupon is (from its template), so a wallet can show it without a second call.
+    name_zh: str | None = None
+    name_en: str | None = None
+    kind: str | None = None
+    amount: int | None = None
+    percent_bp: int | None = None
+    threshold: int | None = None
 
 
 class QuoteLine(BaseModel):

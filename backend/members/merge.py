@@ -10,6 +10,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.auth.deps import forget_revocation
 from backend.auth.models import AuthSession
 from backend.auth.principal import Principal
 from backend.core import audit
@@ -96,7 +97,7 @@ async def merge(session: AsyncSession, actor: Principal, kept_id: int, merged_id
                 moved["rows"][f"{table.name}.{column.name}"] = result.rowcount
     moved["kept_apart"] = kept_apart
     now = utcnow()
-    await session.execute(
+    ended = await session.scalars(
         update(AuthSession)
         .where(
             AuthSession.subject_kind == "member",
@@ -104,7 +105,10 @@ async def merge(session: AsyncSession, actor: Principal, kept_id: int, merged_id
             AuthSession.revoked_at.is_(None),
         )
         .values(revoked_at=now, revoke_reason="account_merged")
+        .returning(AuthSession.id)
     )
+    for session_id in ended.all():
+        forget_revocation(session_id)
     record = MemberMerge(
         kept_id=kept_id, merged_id=merged_id, merged_phone=merged.phone, moved=moved, actor_id=actor.id
     )

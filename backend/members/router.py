@@ -19,7 +19,7 @@ from backend.core.db import DbSession
 from backend.core.errors import ValidationFailed
 from backend.core.schemas import Phone
 from backend.core.time import utcnow
-from backend.members import loyalty, mall, merge, service, wallet
+from backend.members import arrival, loyalty, mall, merge, privacy, service, topup, wallet
 from backend.members import repository as repo
 from backend.members.models import EarnRule as EarnRuleRow
 from backend.members.models import EventCoupon, TierRule, TopupBonus
@@ -40,6 +40,8 @@ from backend.members.schemas import (
     MemberSummary,
     MemberUpdate,
     MergeIn,
+    OnlineTopUp,
+    OnlineTopUpCreate,
     PasswordSet,
     PointsEntry,
     StoredValueEntry,
@@ -81,8 +83,8 @@ async def my_member_code(principal: CurrentMember, settings: AppSettings) -> Mem
 
 @router.delete("/me", status_code=status.HTTP_204_NO_CONTENT)
 async def delete_me(principal: CurrentMember, session: DbSession) -> None:
-    """Delete the account: personal data erased, every sign-in ended."""
-    await service.delete_account(session, principal)
+    """Delete the account under the erasure rules (refused while orders are open or money is held)."""
+    await privacy.erase(session, principal)
     if principal.session_id:
         forget_revocation(principal.session_id)
 
@@ -133,6 +135,34 @@ async def my_stored_value(
     """The member's stored-value statement, newest first."""
     entries = await repo.stored_value_history(session, principal.id, limit)
     return [StoredValueEntry.model_validate(e) for e in entries]
+
+
+def _topup_out(row: topup.StoredValueTopup, payment: object | None) -> OnlineTopUp:
+    out = OnlineTopUp.model_validate(row)
+    if payment is not None and row.status == topup.PENDING:
+        out.pay_url = getattr(payment, "pay_url", None)
+        out.qr_payload = getattr(payment, "qr_text", None)
+    return out
+
+
+@router.post("/me/topups", response_model=OnlineTopUp, status_code=201)
+async def top_up_online(
+    body: OnlineTopUpCreate,
+    key: IdempotencyKey,
+    principal: CurrentMember,
+    session: DbSession,
+    settings: AppSettings,
+) -> OnlineTopUp:
+    """Top up stored value online: opens a gateway payment; the wallet is credited once it is paid."""
+    row, payment = await topup.start(session, settings, principal.id, body.amount, body.provider, key)
+    return _topup_out(row, payment)
+
+
+@router.get("/me/topups/{topup_id}", response_model=OnlineTopUp)
+async def get_topup(topup_id: int, principal: CurrentMember, session: DbSession) -> OnlineTopUp:
+    """One of the member's online top-ups (pending until its payment is confirmed)."""
+    row = await topup.get(session, principal.id, topup_id)
+    return _topup_out(row, None)
 
 
 @router.post("/{member_id}/stored-value/topups", response_model=list[StoredValueEntry], status_code=201)
@@ -344,3 +374,7 @@ async def collect_mall_item(
 async def merge_members(body: MergeIn, principal: CurrentHQ, session: DbSession) -> MemberMergeOut:
     """Merge a duplicate account into another (HQ): every balance, coupon, order and spend moves."""
     return MemberMergeOut.model_validate(await merge.merge(session, principal, body.kept_id, body.merged_id))
+
+
+topup.register_handlers()
+arrival.register()

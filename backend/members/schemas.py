@@ -148,7 +148,7 @@ class EarnRule(EarnRuleIn):
 
 
 class EventCouponIn(Schema):
-    event: Annotated[str, StringConstraints(pattern=r"^(signup|birthday)$")]
+    event: Annotated[str, StringConstraints(pattern=r"^(signup|birthday|arrival)$")]
     template_id: int = Field(ge=1)
     active: bool = True
 
@@ -227,3 +227,24 @@ class MemberMergeOut(Schema):
     merged_phone: str
     moved: dict[str, Any]
     created_at: datetime
+
+
+class OnlineTopUpCreate(Schema):
+    amount: int = Field(ge=100, le=10**8, description="Fen to add, paid through the payment gateway")
+    provider: Annotated[str, StringConstraints(pattern=r"^[a-z_]{2,20}$")] = "sandbox"
+
+
+class OnlineTopUp(Schema):
+    """An online top-up: open ``pay_url`` (or show ``qr_payload``); the wallet is credited once paid."""
+
+    id: int
+    amount: int
+    bonus: int
+    status: str
+    provider: str
+    payment_id: int | None
+    balance_after: int | None
+    created_at: datetime
+    paid_at: datetime | None
+    pay_url: str | None = None
+    qr_payload: str | None = None

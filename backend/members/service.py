@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -21,6 +23,8 @@ from backend.stores.models import Store
 from shared import codes
 
 MEMBER_CODE_TTL = 60
+# A code scanned at the start of a till or kiosk sale may still pay this long after it lapses.
+SPEND_GRACE = timedelta(minutes=10)
 
 
 async def get_member(session: AsyncSession, member_id: int) -> Member:
@@ -74,12 +78,21 @@ def member_code(settings: Settings, member_id: int) -> str:
     return codes.sign(qr_private_key(settings.var_dir), "member", {"m": member_id}, MEMBER_CODE_TTL)
 
 
-async def identify(session: AsyncSession, settings: Settings, text: str) -> Member:
+def member_of_code(
+    settings: Settings, text: str, at: datetime | None = None, grace: timedelta = timedelta(0)
+) -> int:
+    """The member id a scanned member code names, checked (signature, kind, expiry as of ``at`` less
+    ``grace``; now when ``at`` is None); MemberCodeInvalid with the reason otherwise."""
+    now = None if at is None else (at - grace).timestamp()
     try:
-        signed = codes.verify(qr_private_key(settings.var_dir).public_key(), text, "member")
+        signed = codes.verify(qr_private_key(settings.var_dir).public_key(), text, "member", now=now)
     except codes.CodeError as exc:
         raise MemberCodeInvalid(detail={"reason": exc.reason}) from exc
-    member = await repo.by_id(session, int(signed.data["m"]))
+    return int(signed.data["m"])
+
+
+async def identify(session: AsyncSession, settings: Settings, text: str) -> Member:
+    member = await repo.by_id(session, member_of_code(settings, text))
     if member is None:
         raise MemberNotFound()
     return member

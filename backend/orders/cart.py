@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.principal import Principal
@@ -12,8 +16,45 @@ from backend.orders.models import Cart, CartLine
 from backend.orders.pricer import CartContext, ContextLine, price
 from backend.orders.schemas import Discount, PricedCartOut, PricedLine, Problem
 from backend.stores.errors import StoreNotFound
+from shared.devices.gtin import parse_in_store
 
 MAX_QTY = 999
+
+
+@dataclass(frozen=True, slots=True)
+class ScaleLine:
+    """Packs carrying the same scale label (in-store EAN-13 with the pack's net weight or price).
+
+    Stock of a scale-labelled SKU is counted in labelled packs: one label is one unit of stock, its
+    weight or printed price only sets what that pack costs."""
+
+    code: str
+    sku_id: int
+    quantity: int
+    weight_g: int | None = None
+    price: int | None = None
+
+    def context(self, store_id: int | None) -> ContextLine:
+        return ContextLine(
+            self.sku_id, self.quantity, store_id, weight_g=self.weight_g, label_price=self.price
+        )
+
+
+async def scale_line(session: AsyncSession, code: str, quantity: int = 1) -> ScaleLine | None:
+    """The scale label ``code`` stands for (None if it is not one: a registered barcode or another code).
+
+    Unknown items and labels carrying no weight or price are refused."""
+    label = parse_in_store(code)
+    if label is None or await repo.sku_id_by_barcode(session, code) is not None:
+        return None
+    sku_id = await repo.sku_id_by_barcode(session, label.item_code)
+    if sku_id is None:
+        raise NotFound("没有这个商品 / No such item on the scale label.", detail={"barcode": code})
+    if label.value <= 0:
+        raise ValidationFailed(
+            "称重标签没有重量或价格 / The scale label carries no weight or price.", detail={"barcode": code}
+        )
+    return ScaleLine(code, sku_id, quantity, weight_g=label.weight_g, price=label.price)
 
 
 def owner_key(principal: Principal, session_id: str | None) -> str:
@@ -100,18 +141,28 @@ async def describe(
     member_id: int | None = None,
     channel: str = "online",
     fulfilment: str = "pickup",
+    scale: Sequence[ScaleLine] = (),
 ) -> PricedCartOut:
-    """Price lines at a store and say, per line, what stops it from being bought there."""
+    """Price lines at a store and say, per line, what stops it from being bought there.
+
+    ``scale`` adds scale-labelled packs after the lines, each priced from its label."""
+    labels: list[ScaleLine | None] = [None] * len(lines) + list(scale)
+    lines = [*lines, *((s.sku_id, s.quantity) for s in scale)]
     catalog = await repo.skus_with_products(session, [sku for sku, _ in lines])
     stock = await repo.availability(session, [store_id], catalog) if store_id is not None else {}
-    out: list[PricedLine] = []
+    # Stock is asked for once per SKU, however many lines (plain and labelled packs) it is on.
+    wanted: dict[int, int] = defaultdict(int)
     for sku_id, qty in lines:
+        wanted[sku_id] += qty
+    out: list[PricedLine] = []
+    for (sku_id, qty), label in zip(lines, labels, strict=True):
         found = catalog.get(sku_id)
         if found is None:
             out.append(
                 PricedLine(
                     sku_id=sku_id,
                     quantity=qty,
+                    label=label.code if label else None,
                     problems=[Problem(code="unknown_sku", message="商品不存在 / No such product.")],
                 )
             )
@@ -124,6 +175,7 @@ async def describe(
             name_en=product.name_en,
             specs=sku.specs or {},
             store_id=store_id,
+            label=label.code if label else None,
         )
         if not on_sale(sku, product):
             line.problems.append(
@@ -142,7 +194,7 @@ async def describe(
                         code="out_of_stock", message="该门店已售罄 / Sold out at this store.", available=0
                     )
                 )
-            elif qty > available:
+            elif wanted[sku_id] > available:
                 line.problems.append(
                     Problem(
                         code="quantity_above_available",
@@ -151,17 +203,25 @@ async def describe(
                     )
                 )
         out.append(line)
-    known = [line for line in out if line.sku_id in catalog]
+    known = [(line, label) for line, label in zip(out, labels, strict=True) if line.sku_id in catalog]
     priced = await price(
         session,
         CartContext(
-            lines=[ContextLine(line.sku_id, line.quantity, store_id) for line in known],
+            lines=[
+                label.context(store_id) if label else ContextLine(line.sku_id, line.quantity, store_id)
+                for line, label in known
+            ],
             member_id=member_id,
             channel=channel,
             fulfilment=fulfilment,
         ),
     )
-    for line, data in zip(known, priced.lines, strict=True):
+    for (line, _), data in zip(known, priced.lines, strict=True):
+        line.weight_g, line.price_per_kg, line.label_price = (
+            data.weight_g,
+            data.price_per_kg,
+            data.label_price,
+        )
         line.base_price = data.base_price
         line.unit_price = data.unit_price
         line.price_reason = data.price_reason
@@ -192,6 +252,8 @@ async def priced_view(session: AsyncSession, cart: Cart | None, store_id: int | 
             valid=False,
         )
     lines = [(line.sku_id, line.quantity) for line in await repo.cart_lines(session, cart.id)]
+    # A kiosk session's cart is priced as the kiosk will sell it (kiosk channel, in store).
+    kiosk = {"channel": "kiosk", "fulfilment": "in_store"} if cart.device_id is not None else {}
     return await describe(
-        session, store_id if store_id is not None else cart.store_id, lines, member_id=cart.member_id
+        session, store_id if store_id is not None else cart.store_id, lines, member_id=cart.member_id, **kiosk
     )

@@ -60,6 +60,22 @@ async def new_number(session: AsyncSession, now: datetime) -> str:
     raise RuntimeError("could not allocate an order number")
 
 
+def _open_through(hours: dict[str, list[str]], start: datetime, end: datetime) -> bool:
+    """True when the store is open from local `start` to `end`; a day open until 24:00 runs on into a
+    next day that opens at 00:00 (a 24-hour store's late slot ends after midnight)."""
+    span = hours.get(DAYS[start.weekday()])
+    if not span or span[0] > start.strftime("%H:%M"):
+        return False
+    if end.date() == start.date():
+        return end.strftime("%H:%M") <= span[1]
+    if span[1] != "24:00":
+        return False
+    if end.strftime("%H:%M") == "00:00":
+        return True
+    following = hours.get(DAYS[end.weekday()])
+    return bool(following) and following[0] == "00:00" and end.strftime("%H:%M") <= following[1]
+
+
 def check_slot(store: Store, start: datetime, now: datetime) -> tuple[datetime, datetime]:
     start = as_utc(start)
     end = start + timedelta(minutes=SLOT_MINUTES)
@@ -69,14 +85,7 @@ def check_slot(store: Store, start: datetime, now: datetime) -> tuple[datetime, 
             detail={"pickup_slot_start": start.isoformat()},
         )
     local = start.astimezone(ZoneInfo(store.timezone))
-    local_end = end.astimezone(ZoneInfo(store.timezone))
-    span = (store.opening_hours or {}).get(DAYS[local.weekday()])
-    end_hhmm = (
-        "24:00"
-        if local_end.date() > local.date() and local_end.strftime("%H:%M") == "00:00"
-        else (local_end.strftime("%H:%M") if local_end.date() == local.date() else "99:99")
-    )
-    if not span or not (span[0] <= local.strftime("%H:%M") and end_hhmm <= span[1]):
+    if not _open_through(store.opening_hours or {}, local, local + timedelta(minutes=SLOT_MINUTES)):
         raise BadPickupSlot(
             detail={
                 "store_id": store.id,
@@ -159,7 +168,12 @@ async def price_and_hold_coupons(session: AsyncSession, cart: CartContext, order
 
 
 async def place_order(
-    session: AsyncSession, principal: Principal, body: OrderCreate, key: str, settings: Settings
+    session: AsyncSession,
+    principal: Principal,
+    body: OrderCreate,
+    key: str,
+    settings: Settings,
+    channel: str = "online",
 ) -> tuple[Order, bool]:
     """Place the order (or return the one this key already placed: ``(order, True)``)."""
     owner = f"member:{principal.id}"
@@ -252,7 +266,7 @@ async def place_order(
     )
     order = Order(
         number=number,
-        channel="online",
+        channel=channel,
         fulfilment=body.fulfilment,
         status=OrderStatus.PENDING_PAYMENT,
         member_id=principal.id,
@@ -304,20 +318,11 @@ async def place_order(
         order_lines.append(line)
     await session.flush()
     expires = now + timedelta(minutes=settings.reservation_minutes)
-    ordered = sorted(order_lines, key=lambda ln: (ln.store_id, ln.sku_id))
-    for index, line in enumerate(ordered):
-        try:
-            await inventory.reserve(
-                session,
-                line.store_id,
-                [(line.sku_id, line.quantity)],
-                "order_line",
-                line_ref(line),
-                expires,
-                principal,
-            )
-        except OutOfStock as exc:
-            raise await _out_of_stock(session, ordered[index:], exc) from exc
+    holds = [(ln.store_id, ln.sku_id, ln.quantity, line_ref(ln)) for ln in order_lines]
+    try:
+        await inventory.reserve_each(session, holds, "order_line", expires, principal)
+    except OutOfStock as exc:
+        raise await _out_of_stock(session, order_lines, exc) from exc
     if route is not None:
         route.save(session, order.id)
     else:

@@ -113,3 +113,11 @@ class ReturnQuantity(ValidationFailed):
 class NotYourOrder(Forbidden):
     code = "not_your_order"
     default_message = "This order is not yours."
+
+
+class MemberCodeRequired(Forbidden):
+    code = "member_code_required"
+    default_message = (
+        "使用会员储值、积分或优惠券须扫描会员当前的会员码 / Scan the member's current member code to "
+        "spend their stored value, points or coupons."
+    )

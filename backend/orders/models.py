@@ -338,9 +338,13 @@ class KioskCheckout(Base):
     device_id: Mapped[int] = mapped_column(ForeignKey("devices.id"))
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
     member_id: Mapped[int | None] = mapped_column(ForeignKey("members.id"))
-    # [[sku_id, quantity], ...]
+    # [[sku_id, quantity], ...]; a scale-labelled pack adds its label: [sku_id, quantity, label]
     lines: Mapped[list[Any]]
     total: Mapped[int] = mapped_column(Integer)
+    # The part of the total the member's stored value and points pay (taken when the checkout opens,
+    # given back if it is cancelled); the QR payment pays the rest.
+    stored_value: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    points_amount: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     # awaiting_payment | paid
     status: Mapped[str] = mapped_column(String(20), default="awaiting_payment")
     order_id: Mapped[int | None] = mapped_column(ForeignKey("orders.id"))

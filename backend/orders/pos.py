@@ -4,7 +4,7 @@ signed e-receipt QR, and offline batches applied exactly once by their client id
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,19 +18,24 @@ from backend.core.security import qr_private_key
 from backend.core.settings import Settings
 from backend.core.time import as_utc, utcnow
 from backend.inventory.service import stock as inventory
+from backend.marketing.schemas import Quote, QuoteDiscount, QuotedLine
+from backend.members import service as member_service
+from backend.members.errors import MemberCodeInvalid
 from backend.members.models import Member
 from backend.orders import cart as carts
 from backend.orders import payment, state
 from backend.orders import repository as repo
 from backend.orders.checkout import _check_catalog, new_number, price_and_hold_coupons
-from backend.orders.errors import TenderShort, UnknownBarcode
+from backend.orders.errors import MemberCodeRequired, TenderShort, UnknownBarcode
 from backend.orders.models import Channel, Order, OrderLine, OrderStatus, Tender
-from backend.orders.pricer import CartContext, ContextLine
-from backend.orders.schemas import OfflineResult, PosSaleCreate, Receipt
+from backend.orders.pricer import CartContext, ContextLine, price
+from backend.orders.schemas import OfflineResult, PosQuoteCreate, PosSaleCreate, Receipt
 from backend.stores.errors import StoreNotFound
 from shared import codes
 
 CASHIER_ROLES = (StaffRole.CASHIER, StaffRole.STORE_MANAGER)
+# An offline sale spends member balances only if it is replayed within this time of being made.
+OFFLINE_CODE_WINDOW = timedelta(hours=72)
 RECEIPT_TTL = timedelta(days=730)
 METHOD_ZH = {
     "cash": "现金",
@@ -53,6 +58,96 @@ def till_store(principal: Principal, store_id: int | None) -> int:
         raise ValidationFailed("Say which store the sale is at.", detail={"field": "store_id"})
     principal.require_store(store_id)
     return store_id
+
+
+def till_member(
+    settings: Settings | None,
+    member_id: int | None,
+    member_code: str | None,
+    coupon_ids: list[int] | None,
+    spends_wallet: bool,
+    at: datetime,
+) -> tuple[int | None, list[int] | None]:
+    """(member id, coupon ids) for a till basket. Spending a member's stored value,
+    points or coupons needs their current signed member code; without one a staff till sells at
+    member prices but uses no coupon (a kiosk device alike). ``settings`` None: an internal caller that
+    checked the member."""
+    if settings is None:
+        return member_id, coupon_ids
+    if member_code is not None:
+        coded = member_service.member_of_code(settings, member_code, at, member_service.SPEND_GRACE)
+        if member_id is not None and member_id != coded:
+            raise MemberCodeInvalid(
+                "会员码不属于该会员 / The member code belongs to another member.",
+                detail={"reason": "code belongs to another member", "member_id": member_id},
+            )
+        return coded, coupon_ids
+    if member_id is not None and (spends_wallet or coupon_ids):
+        raise MemberCodeRequired(detail={"member_id": member_id})
+    if member_id is not None and coupon_ids is None:
+        return member_id, []
+    return member_id, coupon_ids
+
+
+async def quote(
+    session: AsyncSession, principal: Principal, body: PosQuoteCreate, settings: Settings
+) -> Quote:
+    """Price a till basket exactly as ``create_sale`` will (promotions, the member's best coupons, tier)."""
+    store_id = till_store(principal, body.store_id)
+    now = utcnow()
+    member_id, coupon_ids = till_member(
+        settings, body.member_id, body.member_code, body.coupon_ids, False, now
+    )
+    if member_id is not None and await session.get(Member, member_id) is None:
+        raise ValidationFailed("没有这个会员 / No such member.", detail={"member_id": member_id})
+    merged: dict[int, int] = defaultdict(int)
+    for line in body.lines:
+        sku_id = line.sku_id
+        if sku_id is None:
+            assert line.barcode is not None
+            sku_id = await repo.sku_id_by_barcode(session, line.barcode)
+            if sku_id is None:
+                raise UnknownBarcode(detail={"barcode": line.barcode})
+        merged[sku_id] += line.quantity
+    lines = sorted(merged.items())
+    await _check_catalog(session, lines)
+    priced = await price(
+        session,
+        CartContext(
+            lines=[ContextLine(sku, qty, store_id) for sku, qty in lines],
+            member_id=member_id,
+            channel=Channel.KIOSK if principal.is_device else Channel.POS,
+            fulfilment="in_store",
+            at=now,
+            coupon_ids=None if coupon_ids is None else tuple(coupon_ids),
+        ),
+    )
+    return Quote(
+        lines=[
+            QuotedLine(
+                sku_id=ln.sku_id,
+                quantity=ln.quantity,
+                unit_price=ln.unit_price,
+                discounts=[
+                    QuoteDiscount(
+                        rule=str(d.get("rule", "")),
+                        amount=int(d["amount"]),
+                        promotion_id=d.get("promotion_id"),
+                        coupon_id=d.get("coupon_id"),
+                    )
+                    for d in ln.discounts
+                ],
+                line_total=ln.line_total,
+            )
+            for ln in priced.lines
+        ],
+        subtotal=priced.subtotal,
+        discount_total=priced.discount_total,
+        total=priced.total,
+        coupon_ids=priced.coupon_ids,
+        gifts=[],
+        hints=[],
+    )
 
 
 async def _lines(session: AsyncSession, principal: Principal, body: PosSaleCreate) -> list[tuple[int, int]]:
@@ -110,9 +205,17 @@ def _tenders(body: PosSaleCreate, total: int) -> list[Tender]:
 
 
 async def create_sale(
-    session: AsyncSession, principal: Principal, body: PosSaleCreate, *, offline: bool = False
+    session: AsyncSession,
+    principal: Principal,
+    body: PosSaleCreate,
+    *,
+    offline: bool = False,
+    settings: Settings | None = None,
 ) -> tuple[Order, bool, list[dict[str, int]]]:
-    """Sell at the till; returns (order, replayed, shortfall lines). A replayed client id changes nothing."""
+    """Sell at the till; returns (order, replayed, shortfall lines). A replayed client id changes nothing.
+
+    ``settings`` given (the till endpoints): spending member balances is checked against the member code.
+    """
     existing = await repo.order_by_client_id(session, body.client_id)
     if existing is not None:
         return existing, True, []
@@ -120,16 +223,30 @@ async def create_sale(
     store = await repo.get_store(session, store_id)
     if store is None:
         raise StoreNotFound(detail={"store_id": store_id})
-    if body.member_id is not None and await session.get(Member, body.member_id) is None:
-        raise ValidationFailed("没有这个会员 / No such member.", detail={"member_id": body.member_id})
-    lines = await _lines(session, principal, body)
-    await _check_catalog(session, lines)
     now = utcnow()
     sold_at = as_utc(body.created_at) if body.created_at else now
     if sold_at > now + timedelta(minutes=5):
         raise ValidationFailed(
             "A sale cannot happen in the future.", detail={"created_at": sold_at.isoformat()}
         )
+    if body.member_code is not None and offline and sold_at < now - OFFLINE_CODE_WINDOW:
+        raise MemberCodeInvalid(detail={"reason": "offline sale too old to spend member balances"})
+    # A queued sale is checked against the code as of when it was made (bounded by OFFLINE_CODE_WINDOW),
+    # so a sale that spent balances replays after the code lapsed; an online sale is checked as of now.
+    member_id, coupon_ids = till_member(
+        settings,
+        body.member_id,
+        body.member_code,
+        body.coupon_ids,
+        any(_wallet_amounts(body)),
+        sold_at if offline else now,
+    )
+    if member_id != body.member_id or coupon_ids != body.coupon_ids:
+        body = body.model_copy(update={"member_id": member_id, "coupon_ids": coupon_ids})
+    if body.member_id is not None and await session.get(Member, body.member_id) is None:
+        raise ValidationFailed("没有这个会员 / No such member.", detail={"member_id": body.member_id})
+    lines = await _lines(session, principal, body)
+    await _check_catalog(session, lines)
     channel = Channel.KIOSK if principal.is_device else Channel.POS
     priced = await price_and_hold_coupons(
         session,
@@ -243,14 +360,16 @@ async def _record_tenders(
 
 
 async def upload_offline(
-    session: AsyncSession, principal: Principal, sales: list[PosSaleCreate]
+    session: AsyncSession, principal: Principal, sales: list[PosSaleCreate], settings: Settings | None = None
 ) -> list[OfflineResult]:
     """Apply sales made while the till was offline, each once; one bad sale does not stop the others."""
     results: list[OfflineResult] = []
     for body in sales:
         try:
             async with session.begin_nested():
-                order, replayed, shortfall = await create_sale(session, principal, body, offline=True)
+                order, replayed, shortfall = await create_sale(
+                    session, principal, body, offline=True, settings=settings
+                )
         except RetailError as exc:
             results.append(
                 OfflineResult(

@@ -26,6 +26,10 @@ class ContextLine:
     quantity: int
     # The store whose prices apply (None: base prices).
     store_id: int | None
+    # A scale label's net weight (grams) or printed price (fen): each unit of the line is one labelled
+    # pack charged from its label (see ``scale_price``), not the SKU's unit price.
+    weight_g: int | None = None
+    label_price: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,10 @@ class PricedLineData:
     price_reason: str
     # [{"rule": "...", "amount": fen}]
     discounts: list[dict[str, Any]] = field(default_factory=list)
+    # A scale label's pack: its net weight and the price per kg it was charged at, or its printed price.
+    weight_g: int | None = None
+    price_per_kg: int | None = None
+    label_price: int | None = None
 
     @property
     def discount_total(self) -> int:
@@ -93,6 +101,20 @@ class PricedCart:
         return sorted(found)
 
 
+def _half_up(numerator: int, denominator: int) -> int:
+    return (2 * numerator + denominator) // (2 * denominator)
+
+
+def scale_price(unit_price: int, unit_weight_g: int | None, weight_g: int) -> int:
+    """What ``weight_g`` grams cost when the SKU's price is for ``unit_weight_g`` grams (1 kg when the
+    SKU names no unit weight), rounded half up to the fen."""
+    return _half_up(unit_price * weight_g, unit_weight_g or 1000)
+
+
+def per_kg(unit_price: int, unit_weight_g: int | None) -> int:
+    return scale_price(unit_price, unit_weight_g, 1000)
+
+
 class CartPricer(Protocol):
     async def price_cart(self, session: AsyncSession, cart: CartContext) -> PricedCart: ...
 
@@ -105,20 +127,40 @@ class StorePricePricer:
         for line in cart.lines:
             by_store[line.store_id].append(line.sku_id)
         prices = {store: await price_for(session, store, skus, cart.at) for store, skus in by_store.items()}
+        weighed = {line.sku_id for line in cart.lines if line.weight_g is not None}
+        unit_weights = await _unit_weights(session, weighed) if weighed else {}
         lines = []
         for line in cart.lines:
             resolved = prices[line.store_id][line.sku_id]
-            lines.append(
-                PricedLineData(
-                    sku_id=line.sku_id,
-                    quantity=line.quantity,
-                    store_id=line.store_id,
-                    base_price=resolved.base_price,
-                    unit_price=resolved.price,
-                    price_reason=resolved.reason,
-                )
+            data = PricedLineData(
+                sku_id=line.sku_id,
+                quantity=line.quantity,
+                store_id=line.store_id,
+                base_price=resolved.base_price,
+                unit_price=resolved.price,
+                price_reason=resolved.reason,
             )
+            if line.label_price is not None:
+                # The scale printed the pack's price: that is what it costs.
+                data.base_price = data.unit_price = data.label_price = line.label_price
+                data.price_reason = "scale_label"
+            elif line.weight_g is not None:
+                unit_weight = unit_weights.get(line.sku_id)
+                data.weight_g = line.weight_g
+                data.price_per_kg = per_kg(resolved.price, unit_weight)
+                data.unit_price = scale_price(resolved.price, unit_weight, line.weight_g)
+                data.base_price = scale_price(resolved.base_price, unit_weight, line.weight_g)
+            lines.append(data)
         return PricedCart(lines=lines, shipping_fee=cart.shipping_fee)
+
+
+async def _unit_weights(session: AsyncSession, sku_ids: set[int]) -> dict[int, int | None]:
+    from sqlalchemy import select
+
+    from backend.catalog.models import Sku
+
+    rows = await session.execute(select(Sku.id, Sku.weight_g).where(Sku.id.in_(sku_ids)))
+    return {sku_id: weight for sku_id, weight in rows.all()}
 
 
 _pricer: CartPricer = StorePricePricer()

@@ -19,7 +19,7 @@ from backend.core import audit
 from backend.core.db import DbSession
 from backend.core.errors import Conflict, Forbidden
 from backend.core.time import utcnow
-from backend.orders import access, checkout, kiosk, payment, picking
+from backend.orders import access, checkout, kiosk, payment, picking, rating, scan_and_go
 from backend.orders import cart as carts
 from backend.orders import repository as repo
 from backend.orders.errors import IdempotencyKeyRequired, OrderNotFound
@@ -30,10 +30,13 @@ from backend.orders.schemas import (
     CartLineIn,
     CartLineUpdate,
     CartStoreIn,
+    ExitCheckIn,
     KioskCheckout,
     Order,
     OrderCreate,
     OrderEventOut,
+    OrderRating,
+    OrderRatingCreate,
     OrderSummary,
     PayIn,
     PaymentStart,
@@ -41,6 +44,7 @@ from backend.orders.schemas import (
     RoutingConfigOut,
     RoutingConfigUpdate,
     RoutingDecisionOut,
+    ScanAndGoCreate,
     SubstitutionAnswer,
 )
 from backend.orders.state import refuse, transition
@@ -238,6 +242,22 @@ async def cancel_order(
     return await access.to_schema(session, order)
 
 
+@router.post("/orders/{order_id}/rating", response_model=OrderRating, status_code=status.HTTP_201_CREATED)
+async def rate_order(
+    order_id: int, body: OrderRatingCreate, principal: CurrentMember, session: DbSession
+) -> OrderRating:
+    """Rate a completed order of one's own: 1–5 stars and a comment, once."""
+    return OrderRating.model_validate(
+        await rating.rate(session, principal, order_id, body.stars, body.comment)
+    )
+
+
+@router.get("/orders/{order_id}/rating", response_model=OrderRating)
+async def get_order_rating(order_id: int, principal: CurrentPrincipal, session: DbSession) -> OrderRating:
+    """The order's rating (404 until it is rated)."""
+    return OrderRating.model_validate(await rating.get(session, principal, order_id))
+
+
 @router.post("/orders/{order_id}/payment", response_model=PaymentStart)
 async def start_payment(order_id: int, principal: CurrentMember, session: DbSession) -> PaymentStart:
     """Start paying an unpaid order through the payment provider (a pay URL and QR payload)."""
@@ -297,6 +317,35 @@ async def cancel_kiosk_checkout(
 ) -> KioskCheckout:
     """Close an unpaid kiosk checkout the shopper walked away from; its coupons are given back."""
     return KioskCheckout.model_validate(await kiosk.cancel_checkout(session, principal, client_id))
+
+
+# --- scan-and-go ---
+
+
+@router.post("/scan-and-go/orders", response_model=Order, status_code=status.HTTP_201_CREATED)
+async def place_scan_and_go(
+    body: ScanAndGoCreate,
+    principal: CurrentMember,
+    session: DbSession,
+    settings: AppSettings,
+    response: Response,
+    idempotency_key: IdemKey = None,
+) -> Order:
+    """Buy the goods scanned in the store; once paid the order is completed and its exit pass valid."""
+    if not idempotency_key:
+        raise IdempotencyKeyRequired()
+    order, replayed = await scan_and_go.place(session, principal, body, idempotency_key, settings)
+    if replayed:
+        response.status_code = status.HTTP_200_OK
+        response.headers["Idempotent-Replayed"] = "true"
+    return await access.to_schema(session, order)
+
+
+@router.post("/scan-and-go/exit-checks", response_model=Order)
+async def check_exit_pass(body: ExitCheckIn, principal: CurrentStaff, session: DbSession) -> Order:
+    """Check a shopper's exit pass at the door of the staff member's store."""
+    order = await scan_and_go.check_exit(session, principal, body.store_id, body.code)
+    return await access.to_schema(session, order)
 
 
 # --- routing ---

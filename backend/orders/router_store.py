@@ -8,6 +8,7 @@ from fastapi import APIRouter, Header, Query, Response, status
 
 from backend.auth.deps import (
     AppSettings,
+    CurrentDevice,
     CurrentHQ,
     CurrentMember,
     CurrentPrincipal,
@@ -18,10 +19,12 @@ from backend.auth.principal import Principal
 from backend.core import audit
 from backend.core.db import DbSession
 from backend.core.errors import Forbidden
+from backend.marketing.schemas import Quote
 from backend.orders import access, kiosk, picking, pickup, pos, returns
 from backend.orders import repository as repo
 from backend.orders.errors import OrderNotFound
 from backend.orders.schemas import (
+    KioskBasketIn,
     KioskCheckout,
     KioskCheckoutCreate,
     OfflineBatch,
@@ -30,7 +33,9 @@ from backend.orders.schemas import (
     PickTask,
     PickupCode,
     PickupScan,
+    PosQuoteCreate,
     PosSaleCreate,
+    PricedCartOut,
     Receipt,
     ReturnCreate,
     ReturnOut,
@@ -171,12 +176,20 @@ async def hand_over(
 # --- till ---
 
 
+@router.post("/pos/quote", response_model=Quote)
+async def pos_quote(
+    body: PosQuoteCreate, principal: StoreActor, session: DbSession, settings: AppSettings
+) -> Quote:
+    """Price a till basket exactly as the sale will charge it (promotions, the member's coupons and tier)."""
+    return await pos.quote(session, principal, body, settings)
+
+
 @router.post("/pos/sales", response_model=Order, status_code=status.HTTP_201_CREATED)
 async def pos_sale(
-    body: PosSaleCreate, principal: StoreActor, session: DbSession, response: Response
+    body: PosSaleCreate, principal: StoreActor, session: DbSession, response: Response, settings: AppSettings
 ) -> Order:
     """Sell at the till or kiosk: stock leaves at once; the client id makes a retry return the first sale."""
-    order, replayed, _ = await pos.create_sale(session, principal, body)
+    order, replayed, _ = await pos.create_sale(session, principal, body, settings=settings)
     if replayed:
         response.status_code = status.HTTP_200_OK
         response.headers["Idempotent-Replayed"] = "true"
@@ -185,16 +198,38 @@ async def pos_sale(
 
 @router.post("/pos/kiosk-checkouts", response_model=KioskCheckout, status_code=status.HTTP_201_CREATED)
 async def open_kiosk_checkout(
-    body: KioskCheckoutCreate, principal: StoreActor, session: DbSession
+    body: KioskCheckoutCreate, principal: StoreActor, session: DbSession, settings: AppSettings
 ) -> KioskCheckout:
     """Price a kiosk basket for QR payment; once paid, the sale is recorded with the payment."""
-    return KioskCheckout.model_validate(await kiosk.open_checkout(session, principal, body))
+    return KioskCheckout.model_validate(await kiosk.open_checkout(session, principal, body, settings))
+
+
+@router.get("/pos/kiosk-checkouts/{client_id}", response_model=KioskCheckout)
+async def get_kiosk_checkout(client_id: str, principal: CurrentDevice, session: DbSession) -> KioskCheckout:
+    """A kiosk checkout this kiosk opened: what it costs, what the QR pays, whether it is paid."""
+    return KioskCheckout.model_validate(await kiosk.own_checkout(session, principal, client_id))
+
+
+@router.post("/pos/kiosk-checkouts/{client_id}/sale", response_model=Order)
+async def kiosk_checkout_sale(client_id: str, principal: CurrentDevice, session: DbSession) -> Order:
+    """The sale a paid kiosk checkout recorded; asking again returns the same sale."""
+    return await access.to_schema(session, await kiosk.sale_of(session, principal, client_id))
+
+
+@router.post("/pos/kiosk-baskets", response_model=PricedCartOut)
+async def price_kiosk_basket(
+    body: KioskBasketIn, principal: CurrentDevice, session: DbSession
+) -> PricedCartOut:
+    """Price a kiosk session's cart together with the scale-labelled packs the kiosk holds."""
+    return await kiosk.price_basket(session, principal, body)
 
 
 @router.post("/pos/offline-sales", response_model=list[OfflineResult])
-async def offline_sales(body: OfflineBatch, principal: StoreActor, session: DbSession) -> list[OfflineResult]:
+async def offline_sales(
+    body: OfflineBatch, principal: StoreActor, session: DbSession, settings: AppSettings
+) -> list[OfflineResult]:
     """Upload sales made while the store was offline; each is applied once, however often it is sent."""
-    return await pos.upload_offline(session, principal, body.sales)
+    return await pos.upload_offline(session, principal, body.sales, settings)
 
 
 @router.get("/orders/{order_id}/receipt", response_model=Receipt)

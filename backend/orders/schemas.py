@@ -61,6 +61,12 @@ class PricedLine(Schema):
     line_total: int = 0
     available: int | None = None
     problems: list[Problem] = Field(default_factory=list)
+    # A scale-labelled pack (one label is one unit): the label, its net weight and the price per kg it
+    # is charged at, or the price the scale printed on it.
+    label: str | None = None
+    weight_g: int | None = None
+    price_per_kg: int | None = None
+    label_price: int | None = None
 
     @property
     def valid(self) -> bool:
@@ -374,6 +380,9 @@ class PosSaleCreate(Schema):
     # A kiosk may sell its cart session instead of listing lines.
     cart_session_id: ClientId | None = None
     member_id: int | None = Field(default=None, ge=1)
+    # The member's current signed member code (the QR on their phone), scanned at the till: needed to
+    # spend their stored value, points or coupons; it names the member when member_id is left out.
+    member_code: str | None = Field(default=None, min_length=10, max_length=2000)
     tenders: list[TenderIn] = Field(min_length=1, max_length=5)
     # When the sale happened (offline sales); defaults to now.
     created_at: datetime | None = None
@@ -384,13 +393,27 @@ class PosSaleCreate(Schema):
     def _lines(self) -> PosSaleCreate:
         if not self.lines and self.cart_session_id is None:
             raise ValueError("a sale needs lines or a cart session")
-        if self.member_id is None and any(t.method in ("stored_value", "points") for t in self.tenders):
-            raise ValueError("stored_value and points tenders need member_id")
+        if (
+            self.member_id is None
+            and self.member_code is None
+            and any(t.method in ("stored_value", "points") for t in self.tenders)
+        ):
+            raise ValueError("stored_value and points tenders need the member's code")
         if len({t.method for t in self.tenders if t.method in ("stored_value", "points")}) != len(
             [t for t in self.tenders if t.method in ("stored_value", "points")]
         ):
             raise ValueError("at most one stored_value and one points tender")
         return self
+
+
+class PosQuoteCreate(Schema):
+    """A till basket to price exactly as the sale will charge it (the member's coupons and tier too)."""
+
+    store_id: int = Field(ge=1)
+    lines: list[PosLineIn] = Field(min_length=1, max_length=200)
+    member_id: int | None = Field(default=None, ge=1)
+    member_code: str | None = Field(default=None, min_length=10, max_length=2000)
+    coupon_ids: list[int] | None = Field(default=None, max_length=10)
 
 
 class OfflineBatch(Schema):
@@ -495,13 +518,39 @@ class RoutingDecisionOut(Schema):
     created_at: datetime
 
 
+class KioskLineIn(Schema):
+    sku_id: int | None = Field(default=None, ge=1)
+    # An item's barcode, or a scale label (in-store EAN-13 with the pack's weight or price).
+    barcode: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=32)] | None = (
+        None
+    )
+    quantity: Qty
+
+    @model_validator(mode="after")
+    def _one(self) -> KioskLineIn:
+        if (self.sku_id is None) == (self.barcode is None):
+            raise ValueError("give either sku_id or barcode")
+        return self
+
+
+class KioskBasketIn(Schema):
+    """A kiosk session's cart plus the scale-labelled packs the kiosk holds, to price together."""
+
+    cart_session_id: ClientId
+    lines: list[KioskLineIn] = Field(default_factory=list, max_length=200)
+
+
 class KioskCheckoutCreate(Schema):
     client_id: ClientId
-    lines: list[PosLineIn] = Field(default_factory=list, max_length=200)
+    lines: list[KioskLineIn] = Field(default_factory=list, max_length=200)
     cart_session_id: ClientId | None = None
     member_id: int | None = Field(default=None, ge=1)
+    # The member's signed member code as scanned from their phone: needed whenever a member is named,
+    # since their coupons, points and stored value may be spent.
+    member_code: str | None = Field(default=None, min_length=10, max_length=2000)
     # As at checkout: coupons (omitted: chosen automatically), fen paid with points and stored value.
-    # Points and stored value either pay the whole basket (no QR payment) or are not used.
+    # Points and stored value pay the whole basket (sold at once, no QR payment) or part of it, the QR
+    # payment paying the rest; they are taken when the checkout opens and given back if it is cancelled.
     coupon_ids: list[int] | None = Field(default=None, max_length=10)
     points_amount: int = Field(default=0, ge=0, le=10**9)
     stored_value: int = Field(default=0, ge=0, le=10**9)
@@ -519,8 +568,59 @@ class KioskCheckout(Schema):
     client_id: str
     store_id: int
     member_id: int | None
-    lines: list[list[int]]
+    # [sku_id, quantity] or, for scale-labelled packs, [sku_id, quantity, label]
+    lines: list[list[int | str]]
     total: int
+    stored_value: int = 0
+    points_amount: int = 0
+    # What the QR payment pays: the total less the stored value and points.
+    due: int = 0
     status: str
     order_id: int | None
     created_at: datetime
+
+    @model_validator(mode="after")
+    def _due(self) -> KioskCheckout:
+        self.due = max(0, self.total - self.stored_value - self.points_amount)
+        return self
+
+
+# --- ratings ---
+
+
+class OrderRatingCreate(Schema):
+    stars: Annotated[int, Field(ge=1, le=5)]
+    comment: Annotated[str, StringConstraints(strip_whitespace=True, max_length=500)] = ""
+
+
+class OrderRating(Schema):
+    id: int
+    order_id: int
+    member_id: int
+    store_id: int | None
+    stars: int
+    comment: str
+    created_at: datetime
+
+
+class ScanAndGoCreate(Schema):
+    # The store the shopper is in; the lines they scanned there.
+    store_id: int = Field(ge=1)
+    lines: list[CartLineIn] = Field(min_length=1, max_length=100)
+    note: str | None = Field(default=None, max_length=200)
+    coupon_ids: list[int] | None = Field(default=None, max_length=10)
+    points_amount: int = Field(default=0, ge=0, le=10**9)
+    stored_value: int = Field(default=0, ge=0, le=10**9)
+
+    @model_validator(mode="after")
+    def _once(self) -> ScanAndGoCreate:
+        sku_ids = [line.sku_id for line in self.lines]
+        if len(sku_ids) != len(set(sku_ids)):
+            raise ValueError("each SKU once per order")
+        return self
+
+
+class ExitCheckIn(Schema):
+    store_id: int = Field(ge=1)
+    # The exit-pass QR text (or the order number typed in).
+    code: str = Field(min_length=6, max_length=40)

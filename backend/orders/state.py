@@ -2,7 +2,7 @@
 
 pending_payment → paid → picking → ready_for_pickup | out_for_delivery | shipped → completed;
 cancelled before handover; completed → partially_refunded → refunded by returns. Till sales are
-created completed.
+created completed; a scan-and-go order (``backend.orders.scan_and_go``) goes paid → completed at once.
 
 Membership follows the status: a completed order earns its points and counts towards the member's tier;
 a cancelled one gives its coupons and wallet tenders back (``backend.orders.payment``).
@@ -25,7 +25,8 @@ TRANSITIONS: dict[str | None, frozenset[str]] = {
     None: frozenset({S.PENDING_PAYMENT, S.COMPLETED}),
     S.PENDING_PAYMENT: frozenset({S.PAID, S.CANCELLED, S.HELD}),
     S.HELD: frozenset({S.PENDING_PAYMENT, S.CANCELLED}),
-    S.PAID: frozenset({S.PICKING, S.CANCELLED}),
+    # A paid scan-and-go order completes at once (the goods are in the shopper's hands).
+    S.PAID: frozenset({S.PICKING, S.CANCELLED, S.COMPLETED}),
     S.PICKING: frozenset({S.READY_FOR_PICKUP, S.OUT_FOR_DELIVERY, S.SHIPPED, S.CANCELLED}),
     S.READY_FOR_PICKUP: frozenset({S.COMPLETED, S.CANCELLED}),
     S.OUT_FOR_DELIVERY: frozenset({S.COMPLETED}),
@@ -113,7 +114,7 @@ async def transition(
     """Move the order to ``to`` if the table allows it from its current status (checked in the UPDATE
     itself, so two requests cannot both move it); record who, when and why, and emit the change."""
     current = order.status
-    if not allowed(current, to):
+    if not allowed(current, to) or (current == S.PAID and to == S.COMPLETED and order.channel != "scan_go"):
         raise refuse(order, to)
     if current != to and not await repo.move_status(session, order.id, current, to, **values):
         fresh = await repo.get_order(session, order.id)
@@ -125,6 +126,10 @@ async def transition(
     await notify(session, order, "order.status", {"from": current, "to": to, "note": note})
     if current != to:
         await _membership(session, order, to)
+    if to == S.PAID and order.fulfilment == "in_store" and order.channel == "scan_go":
+        from backend.orders import scan_and_go
+
+        await scan_and_go.on_paid(session, order, actor)
 
 
 async def _membership(session: AsyncSession, order: Order, status: str) -> None:

@@ -345,8 +345,13 @@ async def apply_markdowns(session: AsyncSession, today: date | None = None) -> M
             if rule is not None:
                 wanted[batch.id] = (batch, rule)
     existing = {m.batch_id: m for m in await session.scalars(select(Markdown))}
+    manual = {b for b, m in existing.items() if m.rule_id is None}
     added = changed = removed = 0
     touched: dict[int, set[int]] = defaultdict(set)
+    # A markdown set by hand at the store stands until its batch is gone.
+    existing = {b: m for b, m in existing.items() if m.rule_id is not None}
+    for batch_id in [b for b in wanted if b in manual]:
+        del wanted[batch_id]
     for batch_id, markdown in existing.items():
         if batch_id not in wanted:
             touched[markdown.store_id].add(markdown.sku_id)

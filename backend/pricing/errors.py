@@ -41,3 +41,13 @@ class MarkdownRuleNotFound(NotFound):
 class UnknownCategory(NotFound):
     code = "unknown_category"
     default_message = "No such category."
+
+
+class BatchNotFound(NotFound):
+    code = "batch_not_found"
+    default_message = "本店没有这个批次 / No such batch at this store."
+
+
+class NotNearExpiry(InvalidState):
+    code = "not_near_expiry"
+    default_message = "该批次不在临期范围内 / This batch is not near its expiry date."

@@ -134,8 +134,10 @@ class Markdown(Base):
     batch_id: Mapped[int] = mapped_column(ForeignKey("stock_batches.id", ondelete="CASCADE"), unique=True)
     store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
     sku_id: Mapped[int] = mapped_column(ForeignKey("skus.id"))
-    rule_id: Mapped[int] = mapped_column(ForeignKey("markdown_rules.id", ondelete="CASCADE"))
+    # None for a markdown a store's staff set by hand (the rules job leaves those alone).
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("markdown_rules.id", ondelete="CASCADE"))
     percent_bp: Mapped[int] = mapped_column(Integer)
     expires_on: Mapped[date] = mapped_column(Date)
+    marked_by: Mapped[int | None] = mapped_column(Integer, default=None)
     created_at: Mapped[created_at]
     updated_at: Mapped[updated_at]

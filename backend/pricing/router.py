@@ -7,7 +7,7 @@ from fastapi import APIRouter, Query, Response, status
 
 from backend.auth.deps import CurrentHQ, CurrentStaff
 from backend.core.db import DbSession
-from backend.pricing import actions, service
+from backend.pricing import actions, service, store_markdowns
 from backend.pricing import repository as repo
 from backend.pricing.schemas import (
     Markdown,
@@ -28,6 +28,7 @@ from backend.pricing.schemas import (
     QuoteRequest,
     ResolvedPriceOut,
     ScopeName,
+    StoreMarkdownCreate,
 )
 
 router = APIRouter(prefix="/pricing", tags=["pricing"])
@@ -187,3 +188,11 @@ async def list_markdowns(
 async def apply_markdowns(principal: CurrentHQ, session: DbSession) -> MarkdownRun:
     """Recompute near-expiry markdowns now (the scheduled job does it hourly) (HQ)."""
     return await actions.apply_markdowns(session)
+
+
+@router.post("/stores/{store_id}/markdowns", response_model=Markdown)
+async def mark_down_batch(
+    store_id: int, body: StoreMarkdownCreate, principal: CurrentStaff, session: DbSession
+) -> Markdown:
+    """Mark down a near-expiry batch at one of the caller's stores (clerk or manager; audit-logged)."""
+    return Markdown.model_validate(await store_markdowns.mark_down(session, principal, store_id, body))

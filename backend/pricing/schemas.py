@@ -204,12 +204,20 @@ class Markdown(Schema):
     batch_id: int
     store_id: int
     sku_id: int
-    rule_id: int
+    rule_id: int | None
     percent_bp: int
     expires_on: date
+    marked_by: int | None = None
 
 
 class MarkdownRun(Schema):
     added: int
     changed: int
     removed: int
+
+
+class StoreMarkdownCreate(Schema):
+    """A markdown a store's staff put on one near-expiry batch at their store."""
+
+    batch_id: int = Field(gt=0)
+    percent_bp: int = Field(ge=100, le=9000, description="Basis points off, e.g. 3000 = 30% off")

@@ -110,3 +110,35 @@ class HelpCall(Base):
     answered_at: Mapped[datetime | None]
     resolved_at: Mapped[datetime | None]
     created_at: Mapped[created_at]
+
+
+class StoreTarget(Base):
+    """HQ's sales target for a store in a calendar month (net sales, fen)."""
+
+    __tablename__ = "store_targets"
+    __table_args__ = (UniqueConstraint("store_id", "month"),)
+
+    id: Mapped[intpk]
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    # The first day of the month.
+    month: Mapped[date] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(Integer)
+    updated_by: Mapped[int | None] = mapped_column(Integer)
+    updated_at: Mapped[updated_at]
+
+
+class StoreClosure(Base):
+    """A day a store is closed (a holiday, stocktaking, renovation), or every store when ``store_id`` is
+    None (e.g. 春节). ``day`` is the store's local calendar day."""
+
+    __tablename__ = "store_closures"
+    __table_args__ = (UniqueConstraint("scope_key", "day"),)
+
+    id: Mapped[intpk]
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id", ondelete="CASCADE"), index=True)
+    # The store id, or 0 for the whole chain: one row per store (or the chain) and day.
+    scope_key: Mapped[int] = mapped_column(Integer)
+    day: Mapped[date] = mapped_column(Date, index=True)
+    reason: Mapped[str] = mapped_column(String(60), default="")
+    created_by: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[created_at]

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated
 
 from fastapi import APIRouter, Query, status
@@ -9,7 +10,7 @@ from backend.auth.deps import AppSettings, CurrentHQ, CurrentMember, CurrentPrin
 from backend.auth.principal import StaffRole
 from backend.core.db import DbSession
 from backend.core.errors import ValidationFailed
-from backend.stores import beacons, help, service
+from backend.stores import beacons, closures, help, service
 from backend.stores import repository as repo
 from backend.stores.models import StoreBeacon
 from backend.stores.schemas import (
@@ -25,7 +26,10 @@ from backend.stores.schemas import (
     Region,
     RegionCreate,
     Store,
+    StoreClosure,
+    StoreClosureCreate,
     StoreCreate,
+    StoreDetail,
     StoreUpdate,
 )
 
@@ -78,10 +82,16 @@ async def my_stores(principal: CurrentStaff, session: DbSession) -> list[Store]:
     return [service.to_schema(s) for s in await repo.list_stores(session, store_ids=principal.store_ids)]
 
 
-@router.get("/stores/{store_id}", response_model=Store)
-async def get_store(store_id: int, session: DbSession) -> Store:
-    """One store."""
-    return service.to_schema(await service.get_store(session, store_id))
+@router.get("/stores/{store_id}", response_model=StoreDetail)
+async def get_store(store_id: int, session: DbSession) -> StoreDetail:
+    """One store, with its upcoming closed days (not open now on a closed day)."""
+    store = await service.get_store(session, store_id)
+    detail = StoreDetail(
+        **service.to_schema(store).model_dump(), closures=await closures.upcoming(session, store)
+    )
+    if detail.closures and detail.closures[0].day == closures.local_today(store.timezone):
+        detail.open_now = False
+    return detail
 
 
 @router.post("/stores", response_model=Store, status_code=status.HTTP_201_CREATED)
@@ -181,3 +191,30 @@ async def answer_help_call(call_id: int, principal: CurrentStaff, session: DbSes
 async def resolve_help_call(call_id: int, principal: CurrentStaff, session: DbSession) -> HelpCall:
     """Close the call: the shopper was helped."""
     return HelpCall.model_validate(await help.resolve(session, principal, call_id))
+
+
+@router.get("/store-closures", response_model=list[StoreClosure])
+async def list_closures(
+    principal: CurrentStaff,
+    session: DbSession,
+    store_id: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+) -> list[StoreClosure]:
+    """Closed days: the chain's and those of the caller's stores (HQ: every store), by day."""
+    rows = await closures.listed(session, principal, store_id=store_id, since=since, until=until)
+    return [StoreClosure.model_validate(r) for r in rows]
+
+
+@router.post("/store-closures", response_model=list[StoreClosure], status_code=status.HTTP_201_CREATED)
+async def create_closure(
+    body: StoreClosureCreate, principal: CurrentStaff, session: DbSession
+) -> list[StoreClosure]:
+    """Record a store's closed days, or the whole chain's (HQ; franchisee admins for their stores)."""
+    return [StoreClosure.model_validate(r) for r in await closures.create(session, principal, body)]
+
+
+@router.delete("/store-closures/{closure_id}", status_code=status.HTTP_204_NO_CONTENT)
+async def delete_closure(closure_id: int, principal: CurrentStaff, session: DbSession) -> None:
+    """Remove a recorded closed day (HQ; franchisee admins for their stores)."""
+    await closures.delete(session, principal, closure_id)

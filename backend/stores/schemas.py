@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Any
 
-from pydantic import Field, StringConstraints, field_validator
+from pydantic import Field, StringConstraints, field_validator, model_validator
 
 from backend.core.schemas import Fen, Name, Schema
 
@@ -199,3 +199,48 @@ class HelpCall(Schema):
     answered_at: datetime | None
     resolved_at: datetime | None
     created_at: datetime
+
+
+# The longest closure one request may record (e.g. a renovation); longer ones are split.
+MAX_CLOSURE_DAYS = 92
+
+
+class StoreClosureCreate(Schema):
+    store_id: int | None = Field(description="the store, or null for every store of the chain (e.g. 春节)")
+    start: date = Field(description="the first closed day, the store's local date")
+    end: date | None = Field(default=None, description="the last closed day (inclusive); default: start")
+    reason: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] = ""
+
+    @model_validator(mode="after")
+    def _span(self) -> StoreClosureCreate:
+        end = self.end or self.start
+        if end < self.start:
+            raise ValueError("end must not be before start")
+        if (end - self.start).days + 1 > MAX_CLOSURE_DAYS:
+            raise ValueError(f"a closure covers at most {MAX_CLOSURE_DAYS} days")
+        return self
+
+    def days(self) -> list[date]:
+        from datetime import timedelta
+
+        end = self.end or self.start
+        return [self.start + timedelta(days=i) for i in range((end - self.start).days + 1)]
+
+
+class StoreClosure(Schema):
+    id: int
+    store_id: int | None = Field(description="null: every store")
+    day: date
+    reason: str
+    created_at: datetime
+
+
+class ClosureDay(Schema):
+    day: date
+    reason: str
+    chain_wide: bool
+
+
+class StoreDetail(Store):
+    # The store's closed days from today (its local date) on, its own and the chain's.
+    closures: list[ClosureDay] = Field(default_factory=list)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,7 +14,7 @@ from backend.core.geo import haversine_m
 from backend.core.time import utcnow
 from backend.stores import repository as repo
 from backend.stores.errors import StoreNotFound
-from backend.stores.models import Region, Store
+from backend.stores.models import Region, Store, StoreTarget
 from backend.stores.schemas import DAYS, NearbyStore, RegionCreate, StoreCreate, StoreUpdate
 from backend.stores.schemas import Store as StoreOut
 
@@ -125,3 +125,34 @@ async def nearby(
         if len(result) >= limit:
             break
     return result
+
+
+async def set_target(
+    session: AsyncSession, actor: Principal, store_id: int, month: date, amount: int
+) -> StoreTarget:
+    """Set a store's sales target for a month (HQ, audited); the month is kept as its first day."""
+    if not actor.is_hq:
+        raise Forbidden("Only HQ sets sales targets.")
+    if amount <= 0:
+        raise ValidationFailed("The target must be above zero.", detail={"amount": amount})
+    store = await get_store(session, store_id)
+    month = month.replace(day=1)
+    row = await repo.target(session, store.id, month)
+    before = {"amount": row.amount} if row else None
+    if row is None:
+        row = StoreTarget(store_id=store.id, month=month, amount=amount, updated_by=actor.id)
+        session.add(row)
+    else:
+        row.amount, row.updated_by = amount, actor.id
+    await session.flush()
+    audit.record(
+        session,
+        actor,
+        "store.target",
+        "store_target",
+        row.id,
+        before=before,
+        after={"month": month.isoformat(), "amount": amount},
+        store_id=store.id,
+    )
+    return row

@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import RedirectResponse
+from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -17,9 +17,10 @@ from backend.assistant.models import ChatTurn
 from backend.assistant.schemas import FaqCreate, FaqUpdate
 from backend.auth.principal import Principal
 from backend.core.db import DbSession
-from backend.core.errors import Forbidden, ValidationFailed
+from backend.core.errors import Forbidden, RetailError, ValidationFailed
 from backend.hq.session import check_csrf
-from backend.hq.web import Action, Column, HQUser, Table, nav, table_page
+from backend.hq.web import Action, Column, HQUser, Input, Table, form_failed, nav, table_page
+from backend.hq.web import Form as PageForm
 
 router = APIRouter()
 nav("assistant", "智能客服", "/hq/assistant")
@@ -87,7 +88,65 @@ async def build(session: AsyncSession, principal: Principal, request: Request) -
     }
     if principal.is_hq:
         context["forms"] = ["_faq_form.html"]
+        if entries:
+            context["forms"].append(
+                PageForm(
+                    "faq_edit",
+                    "修改知识",
+                    "/hq/assistant/faq-edits",
+                    [
+                        Input(
+                            "faq_id",
+                            "条目",
+                            "select",
+                            [(str(e.id), f"{e.id} {e.question_zh}") for e in entries],
+                        ),
+                        Input("question_zh", "问题", required=False),
+                        Input("answer_zh", "回答", required=False),
+                        Input("question_en", "Question (English)", required=False),
+                        Input("answer_en", "Answer (English)", required=False),
+                        Input("keywords", "关键词（空格分隔）", required=False),
+                    ],
+                    note="只填写要改的项，留空的保持不变；修改后助手立即按新内容回答。",
+                )
+            )
     return context
+
+
+PAGE = ("assistant", "智能客服", build)
+
+
+@router.post("/assistant/faq-edits", response_model=None)
+async def edit_faq(
+    request: Request,
+    principal: HQUser,
+    session: DbSession,
+    csrf: Annotated[str, Form()] = "",
+    faq_id: Annotated[int, Form(gt=0)] = 0,
+    question_zh: Annotated[str, Form(max_length=200)] = "",
+    answer_zh: Annotated[str, Form(max_length=4000)] = "",
+    question_en: Annotated[str, Form(max_length=200)] = "",
+    answer_en: Annotated[str, Form(max_length=4000)] = "",
+    keywords: Annotated[str, Form(max_length=300)] = "",
+) -> Response:
+    check_csrf(request, csrf)
+    if not principal.is_hq:
+        raise Forbidden("Only HQ edits the knowledge base.")
+    fields = {
+        "question_zh": question_zh,
+        "answer_zh": answer_zh,
+        "question_en": question_en,
+        "answer_en": answer_en,
+        "keywords": keywords,
+    }
+    try:
+        changes = {k: v.strip() for k, v in fields.items() if v.strip()}
+        if not changes:
+            raise ValueError("请至少填写一项要修改的内容")
+        await service.update_faq(session, principal, faq_id, FaqUpdate(**changes))
+    except (ValueError, ValidationError, RetailError) as exc:
+        return await form_failed(request, session, principal, PAGE, "faq_edit", exc)
+    return RedirectResponse(f"/hq/assistant?flash=已修改知识 {faq_id}", status_code=303)
 
 
 table_page(router, "/assistant", "assistant", "智能客服", build)

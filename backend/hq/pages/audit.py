@@ -6,8 +6,10 @@ import json
 from typing import Any
 
 from fastapi import APIRouter, Request
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from backend.auth.models import StaffUser
 from backend.auth.principal import Principal
 from backend.hq import queries
 from backend.hq.web import Column, Table, nav, table_page
@@ -19,11 +21,23 @@ nav("audit", "操作日志", "/hq/audit")
 async def build(session: AsyncSession, principal: Principal, request: Request) -> dict[str, Any]:
     limit = 10_000 if request.url.path.endswith(".csv") else 300
     entries = await queries.audit_entries(session, principal.store_ids, limit)
+    staff_ids = {e.actor_id for e in entries if e.actor_kind == "staff" and e.actor_id}
+    names = (
+        dict(
+            (
+                await session.execute(select(StaffUser.id, StaffUser.name).where(StaffUser.id.in_(staff_ids)))
+            ).all()
+        )
+        if staff_ids
+        else {}
+    )
     rows = [
         {
             "id": e.id,
             "at_utc": e.created_at,
-            "actor": f"{e.actor_kind} #{e.actor_id}",
+            "actor": f"{names[e.actor_id]} (#{e.actor_id})"
+            if e.actor_kind == "staff" and e.actor_id in names
+            else ("系统任务" if e.actor_id is None else f"{e.actor_kind} #{e.actor_id}"),
             "action": e.action,
             "entity": f"{e.entity} #{e.entity_id}",
             "store_id": e.store_id,

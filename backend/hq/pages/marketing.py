@@ -10,7 +10,7 @@ from typing import Annotated, Any
 from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Form, Request
-from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -18,14 +18,34 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from backend.auth.principal import Principal
 from backend.catalog.models import Category, Product, Sku
 from backend.core.db import DbSession
-from backend.core.errors import Forbidden
+from backend.core.errors import Forbidden, RetailError
 from backend.core.money import yuan
 from backend.core.time import utcnow
 from backend.hq.session import check_csrf
-from backend.hq.web import Action, Column, HQUser, Table, nav, render, table_page
+from backend.hq.web import (
+    Action,
+    Column,
+    HQUser,
+    Input,
+    Table,
+    form_failed,
+    nav,
+    parse_fen,
+    parse_int,
+    parse_local,
+    split_codes,
+    table_page,
+)
+from backend.hq.web import Form as PageForm
+from backend.marketing import coupons as coupon_service
 from backend.marketing import promotions as promotion_service
 from backend.marketing.models import Coupon, CouponStatus, CouponTemplate, Promotion
-from backend.marketing.schemas import PromotionCreate, PromotionUpdate
+from backend.marketing.schemas import (
+    CouponTemplateCreate,
+    CouponTemplateUpdate,
+    PromotionCreate,
+    PromotionUpdate,
+)
 from backend.orders.models import Order, OrderLine, OrderStatus
 
 router = APIRouter()
@@ -43,6 +63,7 @@ TYPE_ZH = {
     "gift": "满赠",
 }
 CHANNEL_ZH = {"online": "线上", "in_store": "门店"}
+COUPON_ZH = {"threshold": "满减券", "fixed": "立减券", "percent": "折扣券", "free_shipping": "免运费券"}
 # How far back campaign results look (orders are scanned in this window).
 RESULTS_DAYS = 60
 
@@ -198,8 +219,10 @@ async def coupon_rows(session: AsyncSession, lines: list) -> list[dict[str, Any]
         used = counts.get((t.id, CouponStatus.USED), 0)
         rows.append(
             {
+                "id": t.id,
+                "running": t.active,
                 "name": t.name_zh,
-                "kind": t.kind,
+                "kind": COUPON_ZH.get(t.kind, t.kind),
                 "face": yuan(t.amount)
                 if t.amount
                 else (f"{(10_000 - t.percent_bp) / 1000:g}折" if t.percent_bp else ""),
@@ -251,6 +274,7 @@ async def build(session: AsyncSession, principal: Principal, request: Request) -
         "coupons",
         "优惠券模板",
         [
+            Column("id", "编号"),
             Column("name", "名称"),
             Column("kind", "类型"),
             Column("face", "面额"),
@@ -264,36 +288,54 @@ async def build(session: AsyncSession, principal: Principal, request: Request) -
             Column("active", "状态"),
         ],
         await coupon_rows(session, recent),
+        actions=[Action("停发", "/hq/marketing/coupon-templates/{id}/stop", "secondary", when="running")]
+        if principal.is_hq
+        else [],
+        note="向某个会员分群发券：在「会员」页按 RFM 分群或沉睡会员发起唤醒活动。",
     )
     context: dict[str, Any] = {"tables": [promotions, coupons]}
     if principal.is_hq:
-        context["forms"] = ["_promotion_form.html"]
+        context["forms"] = ["_promotion_form.html", COUPON_FORM]
     return context
 
 
+COUPON_FORM = PageForm(
+    "coupon_template",
+    "新建优惠券模板",
+    "/hq/marketing/coupon-templates",
+    [
+        Input("name", "券名称", placeholder="例如：满50减10"),
+        Input(
+            "kind", "类型", "select", [("threshold", "满减券"), ("fixed", "立减券"), ("percent", "折扣券")]
+        ),
+        Input("amount", "面额（元）/ 折数", "number", placeholder="10 或 8.5"),
+        Input("threshold", "使用门槛（元）", "number", required=False, placeholder="满减券必填"),
+        Input("total", "发放总量", "number", value="1000"),
+        Input("valid_days", "领取后有效天数", "number", value="7"),
+        Input("online", "线上", "checkbox", value="1"),
+        Input("in_store", "门店", "checkbox", value="1"),
+    ],
+    submit="发布优惠券",
+)
+
+
 table_page(router, "/marketing", "marketing", "营销", build)
-
-
-def _fen(text: str, field: str) -> int:
-    try:
-        value = round(float(text) * 100)
-    except ValueError as exc:
-        raise ValueError(f"{field}请填写金额") from exc
-    if value <= 0:
-        raise ValueError(f"{field}必须大于 0")
-    return value
+PAGE = ("marketing", "营销", build)
 
 
 def _rule(kind: str, a: str, b: str) -> dict[str, Any]:
     if kind == "threshold":
-        return {"type": "threshold", "tiers": [{"threshold": _fen(a, "门槛"), "off": _fen(b, "减免")}]}
+        return {
+            "type": "threshold",
+            "tiers": [{"threshold": parse_fen(a, "门槛"), "off": parse_fen(b, "减免")}],
+        }
     if kind == "percent":
         rate = float(a or 0)
         if not 0 < rate < 10:
             raise ValueError("折扣请填 0 到 10 之间的折数，例如 8.5")
         return {"type": "percent", "percent_bp": round((10 - rate) * 1000)}
     if kind == "special_price":
-        return {"type": "special_price", "price": _fen(a, "特价")}
+        return {"type": "special_price", "price": parse_fen(a, "特价")}
     if kind == "nth_discount":
         rate = float(b or 0)
         return {"type": "nth_discount", "n": int(a or 2), "rate_bp": round(rate * 1000)}
@@ -301,7 +343,7 @@ def _rule(kind: str, a: str, b: str) -> dict[str, Any]:
 
 
 async def _scope(session: AsyncSession, scope: str, codes: str) -> list[int]:
-    wanted = [c.strip() for c in codes.replace("，", ",").split(",") if c.strip()]
+    wanted = split_codes(codes)
     if scope == "all":
         return []
     model = Sku if scope == "skus" else Category
@@ -310,13 +352,6 @@ async def _scope(session: AsyncSession, scope: str, codes: str) -> list[int]:
     if missing or not wanted:
         raise ValueError(f"找不到编码：{'、'.join(missing) or '（未填写）'}")
     return [found[c] for c in wanted]
-
-
-def _local(text: str, field: str) -> datetime:
-    try:
-        return datetime.fromisoformat(text).replace(tzinfo=LOCAL)
-    except ValueError as exc:
-        raise ValueError(f"{field}时间格式不正确") from exc
 
 
 @router.post("/marketing/promotions", response_model=None)
@@ -349,30 +384,78 @@ async def create_promotion(
             scope=scope,
             scope_ids=await _scope(session, scope, codes),
             channels=[c for c, on in (("online", online), ("in_store", in_store)) if on],
-            starts_at=_local(starts_at, "开始"),
-            ends_at=_local(ends_at, "结束"),
+            starts_at=parse_local(starts_at, "开始"),
+            ends_at=parse_local(ends_at, "结束"),
         )
     except (ValueError, ValidationError) as exc:
-        return await _form_error(request, principal, session, exc)
+        return await form_failed(request, session, principal, PAGE, "promotion", exc)
     promotion = await promotion_service.create(session, principal, body)
     return RedirectResponse(
         f"/hq/marketing?flash=已创建促销 {promotion.id}：{promotion.name_zh}", status_code=303
     )
 
 
-async def _form_error(
-    request: Request, principal: Principal, session: AsyncSession, exc: Exception
-) -> HTMLResponse:
-    if isinstance(exc, ValidationError):
-        message = "；".join(e["msg"].removeprefix("Value error, ") for e in exc.errors())
-    else:
-        message = str(exc)
-    context = await build(session, principal, request)
-    response = render(
-        request, "tables.html", principal, active="marketing", title="营销", form_error=message, **context
+@router.post("/marketing/coupon-templates", response_model=None)
+async def create_coupon_template(
+    request: Request,
+    principal: HQUser,
+    session: DbSession,
+    csrf: Annotated[str, Form()] = "",
+    name: Annotated[str, Form(max_length=120)] = "",
+    kind: Annotated[str, Form(pattern="^(threshold|fixed|percent)$")] = "threshold",
+    amount: Annotated[str, Form(max_length=20)] = "",
+    threshold: Annotated[str, Form(max_length=20)] = "",
+    total: Annotated[str, Form(max_length=10)] = "",
+    valid_days: Annotated[str, Form(max_length=5)] = "",
+    online: Annotated[bool, Form()] = False,
+    in_store: Annotated[bool, Form()] = False,
+) -> Response:
+    check_csrf(request, csrf)
+    if not principal.is_hq:
+        raise Forbidden("Only HQ creates coupon templates.")
+    try:
+        if not name.strip():
+            raise ValueError("请填写券名称")
+        face: dict[str, int] = {}
+        if kind == "percent":
+            rate = float(amount or 0)
+            if not 0 < rate < 10:
+                raise ValueError("折扣券请填 0 到 10 之间的折数，例如 8.5")
+            face["percent_bp"] = round((10 - rate) * 1000)
+        else:
+            face["amount"] = parse_fen(amount, "面额")
+            if kind == "threshold":
+                face["threshold"] = parse_fen(threshold, "使用门槛")
+        body = CouponTemplateCreate(
+            name_zh=name.strip(),
+            name_en=name.strip(),
+            kind=kind,  # type: ignore[arg-type]
+            channels=[c for c, on in (("online", online), ("in_store", in_store)) if on],
+            valid_days=parse_int(valid_days, "有效天数", 1, 3650),
+            total_quantity=parse_int(total, "发放总量", 1, 10_000_000),
+            **face,
+        )
+        template = await coupon_service.create_template(session, principal, body)
+    except (ValueError, ValidationError, RetailError) as exc:
+        return await form_failed(request, session, principal, PAGE, "coupon_template", exc)
+    return RedirectResponse(
+        f"/hq/marketing?flash=已创建优惠券模板 {template.id}：{template.name_zh}", status_code=303
     )
-    response.status_code = 422
-    return response
+
+
+@router.post("/marketing/coupon-templates/{template_id}/stop")
+async def stop_coupon_template(
+    request: Request,
+    principal: HQUser,
+    session: DbSession,
+    template_id: int,
+    csrf: Annotated[str, Form()] = "",
+) -> RedirectResponse:
+    check_csrf(request, csrf)
+    if not principal.is_hq:
+        raise Forbidden("Only HQ stops coupon templates.")
+    await coupon_service.update_template(session, principal, template_id, CouponTemplateUpdate(active=False))
+    return RedirectResponse(f"/hq/marketing?flash=优惠券模板 {template_id} 已停发", status_code=303)
 
 
 @router.post("/marketing/promotions/{promotion_id}/stop")

@@ -53,9 +53,20 @@ def merge_lines(lines: Iterable[Line]) -> list[Line]:
 
 
 async def changed(
-    session: AsyncSession, store_id: int, sku_id: int, row: repo.StockRow, available_delta: int, now: datetime
+    session: AsyncSession,
+    store_id: int,
+    sku_id: int,
+    row: repo.StockRow,
+    available_delta: int,
+    now: datetime,
+    *,
+    flush: bool = True,
 ) -> None:
-    """Publish the new figures and raise or clear the low-stock alert when the threshold is crossed."""
+    """Publish the new figures and raise or clear the low-stock alert when the threshold is crossed.
+
+    ``flush=False`` leaves the rows to the caller's one flush, so a multi-line move inserts its
+    ledger rows and events in one statement each instead of one per line.
+    """
     on_hand, reserved, reorder_point, safety_stock = row
     available = on_hand - reserved
     emit(
@@ -70,7 +81,8 @@ async def changed(
             await raise_low_stock(session, store_id, sku_id, available, reorder_point, safety_stock)
         elif before <= reorder_point < available:
             await repo.close_alerts(session, store_id, sku_id, "low_stock", now)
-    await session.flush()
+    if flush:
+        await session.flush()
 
 
 async def raise_low_stock(

@@ -96,10 +96,70 @@ async def reserve(
                     ref_id=ref_id,
                     actor=actor,
                 )
-                await ledger.changed(session, store_id, sku_id, rows[sku_id], -qty, now)
+                await ledger.changed(session, store_id, sku_id, rows[sku_id], -qty, now, flush=False)
             await session.flush()
     if failures:
         raise await ledger.out_of_stock(session, store_id, failures)
+    return reservations
+
+
+async def reserve_each(
+    session: AsyncSession,
+    items: list[tuple[int, int, int, str]],
+    ref_type: str,
+    expires_at: datetime,
+    actor: Any = None,
+) -> list[Reservation]:
+    """Hold (store, SKU, quantity) for each new ref, all or nothing, in one savepoint and one flush.
+
+    For refs created in the same transaction (an order's lines), so no earlier hold can exist.
+    Raises OutOfStock listing the short lines of the first store found short.
+    """
+    ordered = sorted(items, key=lambda item: (item[0], item[1]))
+    for _store_id, sku_id, qty, _ref in ordered:
+        merge_lines([(sku_id, qty)])
+    now = utcnow()
+    reservations: list[Reservation] = []
+    rows: list[repo.StockRow] = []
+    failures: dict[int, list[Line]] = defaultdict(list)
+    async with session.begin_nested() as savepoint:
+        for store_id, sku_id, qty, _ref in ordered:
+            row = await repo.reserve_units(session, store_id, sku_id, qty)
+            if row is None:
+                failures[store_id].append((sku_id, qty))
+            else:
+                rows.append(row)
+        if failures:
+            await savepoint.rollback()
+        else:
+            for (store_id, sku_id, qty, ref_id), row in zip(ordered, rows, strict=True):
+                reservation = Reservation(
+                    store_id=store_id,
+                    sku_id=sku_id,
+                    quantity=qty,
+                    ref_type=ref_type,
+                    ref_id=str(ref_id),
+                    status=ReservationStatus.ACTIVE,
+                    expires_at=expires_at,
+                )
+                session.add(reservation)
+                reservations.append(reservation)
+                ledger.write(
+                    session,
+                    MovementKind.RESERVATION,
+                    store_id,
+                    sku_id,
+                    reserved_delta=qty,
+                    quantity=qty,
+                    ref_type=ref_type,
+                    ref_id=str(ref_id),
+                    actor=actor,
+                )
+                await ledger.changed(session, store_id, sku_id, row, -qty, now, flush=False)
+            await session.flush()
+    if failures:
+        store_id, short = next(iter(failures.items()))
+        raise await ledger.out_of_stock(session, store_id, short)
     return reservations
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
 from sqlalchemy import select
 
 from backend.catalog import service as catalog_service
@@ -20,13 +19,6 @@ from tests.factories import (
     member_token,
     staff_token,
 )
-
-
-@pytest.fixture(autouse=True)
-def payments_runtime(settings):  # type: ignore[no-untyped-def]
-    from backend.payments.config import configure
-
-    return configure(settings)
 
 
 async def ask(client, text: str, headers=None, **extra):  # type: ignore[no-untyped-def]

@@ -174,3 +174,25 @@ async def test_join_rules(app, client, session, settings):
     assert left.status_code == 200 and left.json()["status"] == "cancelled"
     assert (await client.get(f"/api/v1/campaigns/groups/{code}")).json()["seats"] == 1
     assert await stock_of(app, store, sku) == (10, 1)
+
+
+async def test_a_stopped_group_buy_opens_no_new_groups(app, client, session, settings):
+    store, sku = await shop(session, stock=10, price=5000)
+    deal = await _deal(client, session, sku)
+    (_, lh), (_, h2) = await members(session, settings, 2)
+    first = await client.post(
+        "/api/v1/campaigns/groups", json={"deal_id": deal["id"], "store_id": store.id}, headers=lh
+    )
+    assert first.status_code == 201
+    headers = await hq(client, session)
+    stopped = await client.post(f"/api/v1/campaigns/group-buys/{deal['id']}/stop", headers=headers)
+    assert stopped.status_code == 200 and stopped.json()["active"] is False
+    late = await client.post(
+        "/api/v1/campaigns/groups", json={"deal_id": deal["id"], "store_id": store.id}, headers=h2
+    )
+    assert late.status_code == 409, late.text
+    assert deal["id"] not in [d["id"] for d in (await client.get("/api/v1/campaigns/group-buys")).json()]
+    assert (await client.post("/api/v1/campaigns/group-buys/999999/stop", headers=headers)).status_code == 404
+    assert (
+        await client.post(f"/api/v1/campaigns/group-buys/{deal['id']}/stop", headers=lh)
+    ).status_code == 403

@@ -60,3 +60,36 @@ async def test_scheduler_runs_due_jobs_in_the_background(app, settings, session)
     await scheduler.stop()
     names = list(await session.scalars(select(JobRun.name)))
     assert "test.tick" in names
+
+
+async def test_a_running_job_reports_its_progress(app, settings, test_db):
+    """What a job reports while it runs is readable at once (and stored on the run on PostgreSQL); the
+    run keeps its last step when it ends."""
+    from backend.core.jobs import LIVE_PROGRESS, report_progress
+
+    halfway = asyncio.Event()
+    release = asyncio.Event()
+
+    async def steps(db, _settings):
+        report_progress("load", 1, 4)
+        report_progress("fit", 2, 4)
+        halfway.set()
+        await release.wait()
+        report_progress("save", 4, 4)
+        return {"ok": 1}
+
+    task = asyncio.create_task(run_job(app.state.db, settings, Job("test.steps", 60, steps)))
+    await asyncio.wait_for(halfway.wait(), timeout=10)
+    run_id = next(i for i, step in LIVE_PROGRESS.items() if step["stage"] == "fit")
+    assert (LIVE_PROGRESS[run_id]["done"], LIVE_PROGRESS[run_id]["total"]) == (2, 4)
+    if test_db.kind == "postgresql":
+        for _ in range(100):
+            async with app.state.db.sessionmaker() as session:
+                row = await session.get(JobRun, run_id)
+                if row is not None and row.progress and row.progress["stage"] == "fit":
+                    break
+            await asyncio.sleep(0.05)
+        assert row is not None and row.status == "running" and row.progress["done"] == 2
+    release.set()
+    record = await task
+    assert record.status == "ok" and record.progress["stage"] == "save" and run_id not in LIVE_PROGRESS

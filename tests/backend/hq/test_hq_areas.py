@@ -151,9 +151,12 @@ async def test_franchisee_pages_stay_inside_their_merchant(client, session):
 PAGES = [
     "/hq",
     "/hq/stores",
+    "/hq/performance",
     "/hq/catalog",
     "/hq/inventory",
     "/hq/marketing",
+    "/hq/campaigns",
+    "/hq/distribution",
     "/hq/members",
     "/hq/franchise",
     "/hq/services",

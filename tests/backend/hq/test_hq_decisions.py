@@ -7,7 +7,6 @@ import csv
 import io
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import update
 
 from backend.core.time import utcnow
@@ -17,13 +16,6 @@ from tests.backend.distribution.factories import till_sale
 from tests.backend.hq.factories import csrf_of, hq_login
 from tests.backend.orders.factories import ADDRESS, key, put_stock, shopper, staff
 from tests.factories import create_merchant, create_sku, create_staff, create_store
-
-
-@pytest.fixture(autouse=True)
-def payments_runtime(settings):  # type: ignore[no-untyped-def]
-    from backend.payments.config import configure
-
-    return configure(settings)
 
 
 async def test_statement_generated_on_the_page_downloads_as_csv_and_pdf(client, session):

@@ -113,3 +113,69 @@ async def test_bad_promotion_forms_are_explained_and_franchisees_cannot_create(c
     assert page.status_code == 200 and "新建促销" not in page.text
     denied = await client.post("/hq/marketing/promotions", data=form(token))
     assert denied.status_code == 403
+
+
+async def test_coupon_templates_are_created_and_stopped_on_the_marketing_page(app, client, session, settings):
+    from tests.backend.appointments.factories import signed_in_member
+    from tests.factories import bearer
+
+    hq = await create_staff(session, ["hq_admin"])
+    merchant = await create_merchant(session)
+    admin = await create_staff(session, ["franchisee_admin"], merchant_id=merchant.id)
+    _, member_token = await signed_in_member(session, settings)
+    await session.commit()
+    await hq_login(client, hq)
+    token = await csrf_of(client, "/hq/marketing")
+    coupon = {
+        "csrf": token,
+        "name": "满50减10",
+        "kind": "threshold",
+        "amount": "10",
+        "threshold": "50",
+        "total": "100",
+        "valid_days": "7",
+        "online": "true",
+    }
+    low = await client.post("/hq/marketing/coupon-templates", data={**coupon, "threshold": "5"})
+    assert low.status_code == 422 and "threshold must be at least the amount" in low.text
+    assert (await client.post("/hq/marketing/coupon-templates", data=coupon)).status_code == 303
+    rows = list(
+        csv.DictReader(
+            io.StringIO((await client.get("/hq/marketing.csv?table=coupons")).text.lstrip("\ufeff"))
+        )
+    )
+    row = next(r for r in rows if r["name"] == "满50减10")
+    assert (row["kind"], row["face"], row["threshold"], row["channels"], row["total"]) == (
+        "满减券",
+        "10.00",
+        "50.00",
+        "线上",
+        "100",
+    )
+    claimed = await client.post(
+        "/api/v1/marketing/coupons/claim", json={"template_id": int(row["id"])}, headers=bearer(member_token)
+    )
+    assert claimed.status_code == 201, claimed.text
+    await client.post("/hq/logout", data={"csrf": token})
+    await hq_login(client, admin)
+    franchisee_token = await csrf_of(client, "/hq/marketing")
+    assert "新建优惠券模板" not in (await client.get("/hq/marketing")).text
+    denied = await client.post(
+        f"/hq/marketing/coupon-templates/{row['id']}/stop", data={"csrf": franchisee_token}
+    )
+    assert denied.status_code == 403
+    assert (
+        await client.post("/hq/marketing/coupon-templates", data={**coupon, "csrf": franchisee_token})
+    ).status_code == 403
+    await client.post("/hq/logout", data={"csrf": franchisee_token})
+    await hq_login(client, hq)
+    token = await csrf_of(client, "/hq/marketing")
+    assert (
+        await client.post(f"/hq/marketing/coupon-templates/{row['id']}/stop", data={"csrf": token})
+    ).status_code == 303
+    rows = list(
+        csv.DictReader(
+            io.StringIO((await client.get("/hq/marketing.csv?table=coupons")).text.lstrip("\ufeff"))
+        )
+    )
+    assert next(r for r in rows if r["id"] == row["id"])["active"] == "停用"

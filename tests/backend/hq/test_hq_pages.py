@@ -90,6 +90,7 @@ async def test_audit_log_page_and_export(client, session):
     assert exported.headers["content-type"].startswith("text/csv")
     rows = list(csv.DictReader(io.StringIO(exported.text.lstrip("\ufeff"))))
     assert rows[0]["action"] == "store.update" and "2500" in rows[0]["after"]
+    assert rows[0]["actor"] == f"{hq.name} (#{hq.id})"
 
 
 async def test_logout_needs_the_forms_csrf_token(client, session):

@@ -6,7 +6,6 @@ import re
 import uuid
 from datetime import timedelta
 
-import pytest
 from sqlalchemy import update
 
 from backend.core.time import utcnow
@@ -14,13 +13,6 @@ from backend.orders.models import Order
 from tests.backend.hq.factories import hq_login
 from tests.backend.orders.factories import pay, pickup_body, place, put_stock, shopper, staff
 from tests.factories import create_merchant, create_region, create_sku, create_staff, create_store
-
-
-@pytest.fixture(autouse=True)
-def payments_runtime(settings):  # type: ignore[no-untyped-def]
-    from backend.payments.config import configure
-
-    return configure(settings)
 
 
 async def till_sale(client, headers, store, sku, qty: int) -> dict:  # type: ignore[no-untyped-def]

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from backend.intelligence.risk import CLAIM_RULES
 from tests.backend.marketing.factories import create_template
-from tests.backend.orders.conftest import payments_runtime  # noqa: F401
 from tests.backend.orders.factories import ADDRESS, key, pickup_body, put_stock, shopper, staff, stock_row
 from tests.factories import create_sku, create_store
 

@@ -15,7 +15,7 @@ from backend.members.models import EarnRule, Member
 from backend.members.tasks import birthday
 from tests.backend.marketing.factories import create_coupon, create_promotion, create_template
 from tests.backend.members.factories import balances, give_points, hq, top_up
-from tests.backend.orders.factories import pickup_body, place, put_stock, shopper, staff
+from tests.backend.orders.factories import member_code, pickup_body, place, put_stock, shopper, staff
 from tests.factories import create_member, create_sku, create_store
 
 AT = datetime(2026, 6, 18, 4, 0, tzinfo=UTC)
@@ -206,6 +206,7 @@ async def test_merging_two_accounts_keeps_every_balance_coupon_order_and_spend(a
         "client_id": uuid.uuid4().hex,
         "store_id": store.id,
         "member_id": merged_id,
+        "member_code": await member_code(client, merged),
         "coupon_ids": [],
         "lines": [{"sku_id": sku.id, "quantity": 1}],
         "tenders": [{"method": "stored_value", "amount": 500}, {"method": "cash", "amount": 4500}],

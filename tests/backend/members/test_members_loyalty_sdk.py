@@ -70,6 +70,7 @@ async def test_sdk_loyalty_rules_mall_wallet_tenders_and_merge(app, session):
             lines=[(sku.id, 1)],
             store_id=store.id,
             member_id=member.id,
+            member_code=(await shopper.members.my_code()).code,
         )
         assert sale.total == 4000 and {t.method for t in sale.tenders} == {"points", "cash"}
         wallet = await shopper.members.wallet()

@@ -5,25 +5,18 @@ from __future__ import annotations
 import json
 import uuid
 
-import pytest
 from sqlalchemy import select
 
 from backend.auth import service as auth_service
 from backend.members import wallet
 from backend.members.models import Member
 from backend.orders.models import Order
-from backend.payments.config import configure
 from tests.backend.marketing.factories import create_coupon, create_template
 from tests.backend.orders.factories import ADDRESS, put_stock
 from tests.factories import PEOPLES_SQUARE, bearer, create_member, create_sku, create_store
 
 API = "/api/v1"
 ADDRESS_AT = {**ADDRESS, "latitude": PEOPLES_SQUARE[0], "longitude": PEOPLES_SQUARE[1]}
-
-
-@pytest.fixture(autouse=True)
-def payments_runtime(settings):  # type: ignore[no-untyped-def]
-    return configure(settings)
 
 
 async def _member_with_history(client, session, settings):  # type: ignore[no-untyped-def]
@@ -99,6 +92,14 @@ async def test_erasure_is_refused_while_an_order_is_open_or_money_is_held(client
         select(Member).where(Member.id == member.id).execution_options(populate_existing=True)
     )
     assert still is not None and still.phone == member.phone and still.deleted_at is None
+
+
+async def test_delete_account_follows_the_same_erasure_rules(client, session, settings):
+    member, headers, order = await _member_with_history(client, session, settings)
+    refused = await client.delete(f"{API}/members/me", headers=headers)
+    assert refused.status_code == 409, refused.text
+    assert refused.json()["error"] == "erasure_refused"
+    assert (await client.get(f"{API}/members/me", headers=headers)).status_code == 200
 
 
 async def test_erasure_anonymises_the_person_and_keeps_the_money_trail(client, session, settings):

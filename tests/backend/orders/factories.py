@@ -101,3 +101,10 @@ async def stock_row(session: AsyncSession, store: Store, sku: Sku) -> tuple[int,
     ).first()
     await session.commit()
     return (row[0], row[1]) if row else (0, 0)
+
+
+async def member_code(client: httpx.AsyncClient, member: dict[str, str]) -> str:
+    """The member's current signed member code, as their phone shows it to the till."""
+    response = await client.get("/api/v1/members/me/code", headers=member)
+    assert response.status_code == 200, response.text
+    return str(response.json()["code"])

@@ -2,10 +2,10 @@ from __future__ import annotations
 
 import pytest
 
-from backend.payments.config import configure
+from backend.payments.config import runtime
 
 
-@pytest.fixture(autouse=True)
-def payments_runtime(settings):  # type: ignore[no-untyped-def]
-    """Payments set up for this test's app settings (sandbox only unless a test configures more)."""
-    return configure(settings)
+@pytest.fixture
+def payments_runtime(app, settings):  # type: ignore[no-untyped-def]
+    """The payments runtime the test's app serves (sandbox only unless a test configures more)."""
+    return runtime(settings)

@@ -99,7 +99,7 @@ class BackendProcess:
         command = [sys.executable, "-m", "uvicorn", "backend.asgi:app", "--host", "127.0.0.1"]
         command += ["--port", str(self.port), "--log-level", "warning"]
         self.process = subprocess.Popen(command, cwd=ROOT, env=self.env)
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 240
         async with httpx.AsyncClient(base_url=self.url) as http:
             while True:
                 if self.process.poll() is not None:

@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-22 07:41:39.199859
+Create Date: 2026-11-22 09:55:29.168957
 """
 
 from collections.abc import Sequence
@@ -176,6 +176,7 @@ def upgrade() -> None:
     sa.Column('result', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
     sa.Column('error', sa.Text(), nullable=True),
     sa.Column('duration_ms', sa.Integer(), nullable=True),
+    sa.Column('progress', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=True),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_job_runs'))
     )
     with op.batch_alter_table('job_runs', schema=None) as batch_op:
@@ -788,6 +789,36 @@ def upgrade() -> None:
     with op.batch_alter_table('store_beacons', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_store_beacons_store_id'), ['store_id'], unique=False)
 
+    op.create_table('store_closures',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=True),
+    sa.Column('scope_key', sa.Integer(), nullable=False),
+    sa.Column('day', sa.Date(), nullable=False),
+    sa.Column('reason', sa.String(length=60), nullable=False),
+    sa.Column('created_by', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_store_closures_store_id_stores'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_store_closures')),
+    sa.UniqueConstraint('scope_key', 'day', name=op.f('uq_store_closures_scope_key_day'))
+    )
+    with op.batch_alter_table('store_closures', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_store_closures_day'), ['day'], unique=False)
+        batch_op.create_index(batch_op.f('ix_store_closures_store_id'), ['store_id'], unique=False)
+
+    op.create_table('store_targets',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=False),
+    sa.Column('month', sa.Date(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('updated_by', sa.Integer(), nullable=True),
+    sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_store_targets_store_id_stores'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_store_targets')),
+    sa.UniqueConstraint('store_id', 'month', name=op.f('uq_store_targets_store_id_month'))
+    )
+    with op.batch_alter_table('store_targets', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_store_targets_store_id'), ['store_id'], unique=False)
+
     op.create_table('technician_profiles',
     sa.Column('staff_id', sa.Integer(), nullable=False),
     sa.Column('home_store_id', sa.Integer(), nullable=False),
@@ -1055,6 +1086,25 @@ def upgrade() -> None:
     with op.batch_alter_table('member_spend', schema=None) as batch_op:
         batch_op.create_index('ix_member_spend_member_at', ['member_id', 'occurred_at'], unique=False)
 
+    op.create_table('member_topups',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('amount', sa.Integer(), nullable=False),
+    sa.Column('bonus', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=12), nullable=False),
+    sa.Column('provider', sa.String(length=20), nullable=False),
+    sa.Column('idempotency_key', sa.String(length=80), nullable=False),
+    sa.Column('payment_id', sa.Integer(), nullable=True),
+    sa.Column('balance_after', sa.Integer(), nullable=True),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.Column('paid_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_member_topups_member_id_members'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_member_topups')),
+    sa.UniqueConstraint('member_id', 'idempotency_key', name=op.f('uq_member_topups_member_id_idempotency_key'))
+    )
+    with op.batch_alter_table('member_topups', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_member_topups_member_id'), ['member_id'], unique=False)
+
     op.create_table('member_wallets',
     sa.Column('member_id', sa.Integer(), nullable=False),
     sa.Column('points', sa.Integer(), nullable=False),
@@ -1199,6 +1249,39 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('price_list_items', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_price_list_items_sku_id'), ['sku_id'], unique=False)
+
+    op.create_table('price_suggestions',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sa.String(length=12), nullable=False),
+    sa.Column('scope', sa.String(length=12), nullable=False),
+    sa.Column('scope_value', sa.Integer(), nullable=False),
+    sa.Column('region_id', sa.Integer(), nullable=True),
+    sa.Column('store_id', sa.Integer(), nullable=True),
+    sa.Column('sku_id', sa.Integer(), nullable=False),
+    sa.Column('current_price', sa.Integer(), nullable=False),
+    sa.Column('reference_price', sa.Integer(), nullable=False),
+    sa.Column('suggested_price', sa.Integer(), nullable=False),
+    sa.Column('change_bp', sa.Integer(), nullable=False),
+    sa.Column('cost_price', sa.Integer(), nullable=True),
+    sa.Column('floor_price', sa.Integer(), nullable=True),
+    sa.Column('until', sa.Date(), nullable=True),
+    sa.Column('explanation', sa.String(length=400), nullable=False),
+    sa.Column('evidence', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
+    sa.Column('status', sa.String(length=10), nullable=False),
+    sa.Column('price_change_id', sa.Integer(), nullable=True),
+    sa.Column('decided_by', sa.Integer(), nullable=True),
+    sa.Column('decided_at', backend.core.db.UTCDateTime(timezone=True), nullable=True),
+    sa.Column('note', sa.String(length=200), nullable=True),
+    sa.Column('computed_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['price_change_id'], ['price_changes.id'], name=op.f('fk_price_suggestions_price_change_id_price_changes'), ondelete='SET NULL'),
+    sa.ForeignKeyConstraint(['region_id'], ['regions.id'], name=op.f('fk_price_suggestions_region_id_regions'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['sku_id'], ['skus.id'], name=op.f('fk_price_suggestions_sku_id_skus'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_price_suggestions_store_id_stores'), ondelete='CASCADE'),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_price_suggestions'))
+    )
+    with op.batch_alter_table('price_suggestions', schema=None) as batch_op:
+        batch_op.create_index('ix_price_suggestions_status', ['status', 'kind'], unique=False)
+        batch_op.create_index('ix_price_suggestions_store', ['store_id'], unique=False)
 
     op.create_table('replenishment_suggestions',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -1643,6 +1726,8 @@ def upgrade() -> None:
     sa.Column('member_id', sa.Integer(), nullable=True),
     sa.Column('lines', sa.JSON().with_variant(postgresql.JSONB(astext_type=Text()), 'postgresql'), nullable=False),
     sa.Column('total', sa.Integer(), nullable=False),
+    sa.Column('stored_value', sa.Integer(), server_default='0', nullable=False),
+    sa.Column('points_amount', sa.Integer(), server_default='0', nullable=False),
     sa.Column('status', sa.String(length=20), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=True),
     sa.Column('priced_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
@@ -1659,9 +1744,10 @@ def upgrade() -> None:
     sa.Column('batch_id', sa.Integer(), nullable=False),
     sa.Column('store_id', sa.Integer(), nullable=False),
     sa.Column('sku_id', sa.Integer(), nullable=False),
-    sa.Column('rule_id', sa.Integer(), nullable=False),
+    sa.Column('rule_id', sa.Integer(), nullable=True),
     sa.Column('percent_bp', sa.Integer(), nullable=False),
     sa.Column('expires_on', sa.Date(), nullable=False),
+    sa.Column('marked_by', sa.Integer(), nullable=True),
     sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['batch_id'], ['stock_batches.id'], name=op.f('fk_markdowns_batch_id_stock_batches'), ondelete='CASCADE'),
@@ -1714,6 +1800,25 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_order_idempotency_keys')),
     sa.UniqueConstraint('owner_key', 'key', name=op.f('uq_order_idempotency_keys_owner_key_key'))
     )
+    op.create_table('order_ratings',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('order_id', sa.Integer(), nullable=False),
+    sa.Column('member_id', sa.Integer(), nullable=False),
+    sa.Column('store_id', sa.Integer(), nullable=True),
+    sa.Column('stars', sa.Integer(), nullable=False),
+    sa.Column('comment', sa.String(length=500), nullable=False),
+    sa.Column('created_at', backend.core.db.UTCDateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('stars BETWEEN 1 AND 5', name=op.f('ck_order_ratings_stars_in_range')),
+    sa.ForeignKeyConstraint(['member_id'], ['members.id'], name=op.f('fk_order_ratings_member_id_members'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['order_id'], ['orders.id'], name=op.f('fk_order_ratings_order_id_orders'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['store_id'], ['stores.id'], name=op.f('fk_order_ratings_store_id_stores')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_order_ratings')),
+    sa.UniqueConstraint('order_id', name=op.f('uq_order_ratings_order_id'))
+    )
+    with op.batch_alter_table('order_ratings', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_order_ratings_member_id'), ['member_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_order_ratings_store_id'), ['store_id'], unique=False)
+
     op.create_table('order_returns',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('order_id', sa.Integer(), nullable=False),
@@ -2397,6 +2502,11 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_order_returns_order_id'))
 
     op.drop_table('order_returns')
+    with op.batch_alter_table('order_ratings', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_order_ratings_store_id'))
+        batch_op.drop_index(batch_op.f('ix_order_ratings_member_id'))
+
+    op.drop_table('order_ratings')
     op.drop_table('order_idempotency_keys')
     with op.batch_alter_table('order_events', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_order_events_order_id'))
@@ -2488,6 +2598,11 @@ def downgrade() -> None:
 
     op.drop_table('risk_signals')
     op.drop_table('replenishment_suggestions')
+    with op.batch_alter_table('price_suggestions', schema=None) as batch_op:
+        batch_op.drop_index('ix_price_suggestions_store')
+        batch_op.drop_index('ix_price_suggestions_status')
+
+    op.drop_table('price_suggestions')
     with op.batch_alter_table('price_list_items', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_price_list_items_sku_id'))
 
@@ -2512,6 +2627,10 @@ def downgrade() -> None:
 
     op.drop_table('orders')
     op.drop_table('member_wallets')
+    with op.batch_alter_table('member_topups', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_member_topups_member_id'))
+
+    op.drop_table('member_topups')
     with op.batch_alter_table('member_spend', schema=None) as batch_op:
         batch_op.drop_index('ix_member_spend_member_at')
 
@@ -2568,6 +2687,15 @@ def downgrade() -> None:
         batch_op.drop_index(batch_op.f('ix_technician_profiles_home_store_id'))
 
     op.drop_table('technician_profiles')
+    with op.batch_alter_table('store_targets', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_store_targets_store_id'))
+
+    op.drop_table('store_targets')
+    with op.batch_alter_table('store_closures', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_store_closures_store_id'))
+        batch_op.drop_index(batch_op.f('ix_store_closures_day'))
+
+    op.drop_table('store_closures')
     with op.batch_alter_table('store_beacons', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_store_beacons_store_id'))
 
