@@ -2,22 +2,28 @@
 
 Routes: ``/sign-in`` → ``/onboarding`` (location → nearest store) → the four tabs ``/`` (home),
 ``/cart``, ``/orders``, ``/me``, each with the pages opened from it: ``/search`` → ``/product/<id>``;
-``/cart/checkout``; ``/orders/<id>``; ``/me/services``, ``/me/settings``, ``/me/assistant``.
+``/cart/checkout``; ``/orders/<id>``; ``/me/services``, ``/me/settings``, ``/me/assistant``, ``/me/topup``,
+``/me/shares``, ``/me/referral``; ``/campaign/<flash|group|bargain>/<id>`` and ``/scango`` (扫码购) opened
+from home.
 Views are rebuilt from view-model state whenever a view-model notifies.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import urlsplit
 
 import flet as ft
 
 from apps.shopper.viewmodels import (
     AssistantVM,
+    CampaignsVM,
     CartVM,
     CatalogVM,
     CheckoutVM,
+    InStoreVM,
     KeyValueStore,
     MemberVM,
     OrdersVM,
@@ -27,9 +33,16 @@ from apps.shopper.viewmodels import (
     SessionVM,
     SettingsVM,
     StorePickerVM,
+    TopUpVM,
 )
+from apps.shopper.viewmodels.instore import WalkingBeacon, WalkSimulator
+from apps.shopper.viewmodels.referral import ReferralVM
+from apps.shopper.viewmodels.scan import ScanVM
+from apps.shopper.viewmodels.scango import ScanGoVM
+from apps.shopper.viewmodels.tryon import TryOnVM
 from apps.shopper.views import (
     assistant,
+    campaign,
     cart,
     checkout,
     home,
@@ -38,11 +51,15 @@ from apps.shopper.views import (
     order,
     orders,
     product,
+    referral,
+    scango,
     search,
     services,
     settings,
     sign_in,
+    topup,
 )
+from shared.devices.beacons import BeaconScanner
 from shared.i18n import t
 from shared.sdk import AsyncClient
 from shared.ui.shell import AppShell
@@ -81,6 +98,14 @@ class ShopperApp(AppShell):
         self.services = ServicesVM(client)
         self.settings = SettingsVM(client, prefs)
         self.assistant = AssistantVM(client)
+        self.topup = TopUpVM(client)
+        self.scan = ScanVM(client)
+        self.scango = ScanGoVM(client)
+        self.referral = ReferralVM(client)
+        self.tryon = TryOnVM()
+        self.campaigns = CampaignsVM(client, prefs)
+        self.instore = InStoreVM(client, self._beacon_scanner())
+        self._picker: ft.FilePicker | None = None
         for vm in (
             self.session,
             self.stores,
@@ -94,8 +119,38 @@ class ShopperApp(AppShell):
             self.services,
             self.settings,
             self.assistant,
+            self.topup,
+            self.scan,
+            self.scango,
+            self.referral,
+            self.tryon,
+            self.campaigns,
+            self.instore,
         ):
             vm.subscribe(self.refresh)
+
+    def file_picker(self) -> ft.FilePicker:
+        """The page's file picker (return photos, barcode photos), made on first use."""
+        if self._picker is None:
+            self._picker = ft.FilePicker()
+        return self._picker
+
+    def _beacon_scanner(self) -> BeaconScanner | None:
+        """bleak on a phone with Bluetooth; ``OMO_BEACON_SIMULATOR=1`` walks up to the chosen store's door
+        (its first paired iBeacon) through the radio simulator (demo machines without Bluetooth)."""
+        if os.environ.get("OMO_BEACON_SIMULATOR") != "1":
+            return None
+        walk: dict[str, Any] = {}
+
+        def factory(detection_callback: Callable[[Any, Any], None]) -> Any:
+            if "sim" not in walk:
+                chosen = str(self.stores.chosen.id) if self.stores.chosen else None
+                bound = [b for b in self.instore.registry if b.uuid and b.store_id == chosen]
+                door = [WalkingBeacon(b.uuid, b.major, b.minor, (25.0, 9.0, 3.0, 1.2)) for b in bound[:1]]
+                walk["sim"] = WalkSimulator(door)
+            return walk["sim"](detection_callback)
+
+        return BeaconScanner(factory)
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
@@ -157,6 +212,23 @@ class ShopperApp(AppShell):
                 self.order.watch(self.live_url)
         elif route == "/":
             await self.catalog.load_home()
+            await self.campaigns.load(store_id)
+        elif route.startswith("/campaign/"):
+            parts = route.split("/")
+            if len(parts) == 4 and parts[3].isdigit() and self.campaigns.selected is None:
+                await self.campaigns.load(store_id)
+                self.campaigns.open(parts[2], int(parts[3]))
+        elif route == "/scango":
+            if self.stores.chosen is not None:
+                self.scango.start(self.stores.chosen.id)
+        elif route == "/me/topup":
+            if self.member.wallet is None:
+                await self.member.load()
+        elif route == "/me/referral":
+            await self.referral.load()
+        elif route == "/me/shares":
+            self.campaigns.store_id = store_id
+            await self.campaigns.load_shares()
         elif route == "/me":
             await self.member.load()
         elif route == "/me/services":
@@ -185,11 +257,24 @@ class ShopperApp(AppShell):
             return views
         if route.startswith("/me"):
             views = [member.build(self)]
-            pages = {"/me/services": services, "/me/settings": settings, "/me/assistant": assistant}
+            pages = {
+                "/me/services": services.build,
+                "/me/settings": settings.build,
+                "/me/assistant": assistant.build,
+                "/me/topup": topup.build,
+                "/me/shares": campaign.shares,
+                "/me/referral": referral.build,
+            }
             if route in pages:
-                views.append(pages[route].build(self))
+                views.append(pages[route](self))
             return views
         views = [home.build(self)]
+        if route == "/scango":
+            views.append(scango.build(self))
+            return views
+        if route.startswith("/campaign/"):
+            views.append(campaign.build(self))
+            return views
         if route.startswith("/search") or route.startswith("/product/"):
             views.append(search.build(self))
         if route.startswith("/product/"):

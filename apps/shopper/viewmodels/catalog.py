@@ -2,18 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 from typing import Any
 
 from apps.shopper.viewmodels.base import ViewModel
 from apps.shopper.viewmodels.stores import NEARBY_RADIUS_M
 from backend.catalog.schemas import CategoryNode, ProductDetail, ProductSummary, Sku
 from backend.core.schemas import Page
+from backend.intelligence.schemas import RecommendedItem
 from backend.marketing.schemas import Promotion
 from backend.stores.schemas import NearbyStore
+from shared.errors import RetailError
 from shared.sdk import AsyncClient
 from shared.sdk.base import Call, Resource
 
 HOT_SHOWN = 6
+# Sort orders the search screen offers (None: best match for words, best sellers otherwise).
+SORTS = (None, "sales", "price_asc", "price_desc", "newest")
+PICKS_SHOWN = 6
 
 
 class CatalogCalls(Resource):
@@ -30,6 +36,7 @@ class CatalogCalls(Resource):
         category_id: int | None = None,
         page: int = 1,
         page_size: int = 20,
+        sort: str | None = None,
     ) -> Any:
         params = {
             "q": q,
@@ -38,6 +45,7 @@ class CatalogCalls(Resource):
             "category_id": category_id,
             "page": page,
             "page_size": page_size,
+            "sort": sort,
         }
         return self._call(Call("GET", "/catalog/products", params=params, model=Page[ProductSummary]))
 
@@ -67,25 +75,51 @@ class CatalogVM(ViewModel):
         self.total = 0
         self.page = 1
         self.searched = False
+        self.sort: str | None = None
+        self.in_stock_only = False
         self.promotions: list[Promotion] = []
         self.hot: list[ProductSummary] = []
+        self.for_you: list[RecommendedItem] = []
 
     async def load_home(self) -> None:
         """What the home screen shows for the chosen store: promotions running now and its best sellers."""
         if self.store_id is None:
             return
-        self.promotions = await self._run(self.client.marketing.active_promotions(self.store_id)) or []
-        found = await self._run(
-            self.client.catalog.products(
-                store_id=self.store_id,
-                in_stock_at=self.store_id,
-                kind="goods",
-                sort="sales",
-                page_size=HOT_SHOWN,
+        # Fetched together and shown in one render, so the screen is not rebuilt under a tap.
+        got = await self._run(
+            asyncio.gather(
+                self.client.marketing.active_promotions(self.store_id),
+                self.client.catalog.products(
+                    store_id=self.store_id,
+                    in_stock_at=self.store_id,
+                    kind="goods",
+                    sort="sales",
+                    page_size=HOT_SHOWN,
+                ),
             )
         )
-        self.hot = found.items if found else []
+        picks = await self._quiet(
+            self.client.intelligence.for_you(self.store_id, limit=PICKS_SHOWN + HOT_SHOWN)
+        )
+        promotions, found = got if got is not None else ([], None)
+        self.promotions, self.hot = promotions or [], found.items if found else []
+        hot = self.hot_ids
+        # 猜你喜欢: picks not already shown among the store's best sellers, one per product.
+        seen: set[int] = set()
+        for_you: list[RecommendedItem] = []
+        for item in picks.items if picks else []:
+            if item.product_id not in hot and item.product_id not in seen:
+                seen.add(item.product_id)
+                for_you.append(item)
+        self.for_you = for_you[:PICKS_SHOWN]
         self.notify()
+
+    async def _quiet(self, action):  # type: ignore[no-untyped-def]
+        """A call whose failure only means the screen shows less (recommendations)."""
+        try:
+            return await action
+        except RetailError:
+            return None
 
     @property
     def hot_ids(self) -> set[int]:
@@ -95,7 +129,7 @@ class CatalogVM(ViewModel):
         if store_id != self.store_id:
             self.store_id = store_id
             self.results, self.in_stock, self.total, self.searched = [], set(), 0, False
-            self.promotions, self.hot = [], []
+            self.promotions, self.hot, self.for_you = [], [], []
 
     async def load_categories(self) -> None:
         found = await self._run(self.calls.categories())
@@ -105,6 +139,18 @@ class CatalogVM(ViewModel):
     async def search(self, query: str | None = None, category_id: int | None = None) -> None:
         self.query = (query if query is not None else self.query).strip()
         self.category_id = category_id
+        self.page = 1
+        await self._fetch(replace=True)
+
+    async def set_sort(self, sort: str | None) -> None:
+        """Order the results (``SORTS``) and search again."""
+        self.sort = sort if sort in SORTS else None
+        self.page = 1
+        await self._fetch(replace=True)
+
+    async def set_in_stock_only(self, only: bool) -> None:
+        """Show only what the chosen store has in stock, and search again."""
+        self.in_stock_only = only and self.store_id is not None
         self.page = 1
         await self._fetch(replace=True)
 
@@ -123,19 +169,22 @@ class CatalogVM(ViewModel):
 
     async def _fetch(self, *, replace: bool) -> None:
         q = self.query or None
+        only_here = self.store_id if self.in_stock_only else None
         found = await self._run(
             self.calls.products(
                 q=q,
                 store_id=self.store_id,
+                in_stock_at=only_here,
                 category_id=self.category_id,
                 page=self.page,
                 page_size=self.page_size,
+                sort=self.sort,
             )
         )
         if found is None:
             return
-        stocked: set[int] = set()
-        if self.store_id is not None and found.items:
+        stocked: set[int] = {p.id for p in found.items} if only_here else set()
+        if self.store_id is not None and found.items and not only_here:
             here = await self._run(
                 self.calls.products(
                     q=q,
@@ -144,6 +193,7 @@ class CatalogVM(ViewModel):
                     category_id=self.category_id,
                     page=self.page,
                     page_size=self.page_size,
+                    sort=self.sort,
                 )
             )
             stocked = {p.id for p in here.items} if here else set()
@@ -165,16 +215,36 @@ class ProductVM(ViewModel):
         self.store_id: int | None = None
         self.selected: dict[str, str] = {}
         self.stock_nearby: list[NearbyStore] = []
+        self.also_bought: list[RecommendedItem] = []
 
     async def load(self, product_id: int, store_id: int | None) -> None:
         self.store_id, self.product_id = store_id, product_id
-        self.product = await self._run(self.calls.product(product_id, store_id))
-        self.selected = {}
-        if self.product:
-            first = next((s for s in self.product.skus if s.status == "active"), None)
+        product = await self._run(self.calls.product(product_id, store_id))
+        # The recommendations are fetched before the product is shown, so the page is drawn once with
+        # both (not redrawn under the shopper's first tap).
+        also_bought = await self._also_bought(product) if product else []
+        self.product, self.also_bought, self.selected = product, also_bought, {}
+        if product:
+            first = next((s for s in product.skus if s.status == "active"), None)
             if first:
-                self.selected = {name: first.specs.get(name, "") for name in self.product.spec_names}
+                self.selected = {name: first.specs.get(name, "") for name in product.spec_names}
         self.notify()
+
+    async def _also_bought(self, product: ProductDetail) -> list[RecommendedItem]:
+        """买了又买: what shoppers who bought this product also bought (other products, one tile each)."""
+        mine = {s.id for s in product.skus}
+        seen: set[int] = {product.id}
+        picks: list[RecommendedItem] = []
+        for sku_id in list(mine)[:3]:
+            try:
+                found = await self.client.intelligence.bought_together(sku_id, limit=PICKS_SHOWN)
+            except RetailError:
+                continue
+            for item in found.items:
+                if item.product_id not in seen and item.sku_id not in mine:
+                    seen.add(item.product_id)
+                    picks.append(item)
+        return sorted(picks, key=lambda i: -i.score)[:PICKS_SHOWN]
 
     def options(self, spec_name: str) -> list[str]:
         """The values offered for one spec, in the order the SKUs list them."""

@@ -3,6 +3,10 @@ history, coupons, and the member code shown as a QR for the till to scan."""
 
 from __future__ import annotations
 
+import asyncio
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
 from apps.shopper.viewmodels.base import ViewModel
 from backend.marketing.schemas import Coupon
 from backend.members.schemas import Member, MemberCode, PointsEntry, StoredValueEntry, Tier, Wallet
@@ -20,16 +24,52 @@ class MemberVM(ViewModel):
         self.stored_value: list[StoredValueEntry] = []
         self.coupons: list[Coupon] = []
         self.code: MemberCode | None = None
+        self.birthday_text = ""
 
     async def load(self) -> None:
-        """Everything the member centre shows, in one go."""
-        self.profile = await self._run(self.client.members.me()) or self.profile
-        self.wallet = await self._run(self.client.members.wallet()) or self.wallet
-        self.tiers = await self._run(self.client.members.tiers()) or self.tiers
-        self.points = await self._run(self.client.members.points_history(limit=20)) or []
-        self.stored_value = await self._run(self.client.members.stored_value_history(limit=20)) or []
-        self.coupons = await self._run(self.client.marketing.my_coupons()) or []
+        """Everything the member centre shows, fetched together and shown in one render (a tap is not
+        lost to the screen being rebuilt under it call after call)."""
+        got = await self._run(
+            asyncio.gather(
+                self.client.members.me(),
+                self.client.members.wallet(),
+                self.client.members.tiers(),
+                self.client.members.points_history(limit=20),
+                self.client.members.stored_value_history(limit=20),
+                self.client.marketing.my_coupons(),
+            )
+        )
+        if got is not None:
+            self.profile, self.wallet, self.tiers, self.points, self.stored_value, self.coupons = got
         self.notify()
+
+    async def set_birthday(self, text: str) -> bool:
+        """Set the birthday (YYYY-MM-DD) for the birthday-month perks; it can be set only once."""
+        try:
+            born = date.fromisoformat(text.strip())
+        except ValueError:
+            self.error = "member.birthday_format"
+            self.notify()
+            return False
+        if not date(1900, 1, 1) <= born <= date.today():
+            self.error = "member.birthday_format"
+            self.notify()
+            return False
+        if self.profile is not None and self.profile.birthday is not None:
+            self.error = "member.birthday_once"
+            self.notify()
+            return False
+        updated = await self._run(self.client.members.update_me(birthday=born.isoformat()))
+        if updated is not None:
+            self.profile = updated
+        self.notify()
+        return updated is not None
+
+    @property
+    def birthday_this_month(self) -> bool:
+        """The birthday month has come (its coupons are issued by the monthly birthday job)."""
+        born = self.profile.birthday if self.profile else None
+        return born is not None and born.month == datetime.now(ZoneInfo("Asia/Shanghai")).month
 
     async def show_code(self) -> None:
         """A fresh member code (it expires, so a screenshot of an old one is useless at the till)."""
@@ -58,6 +98,22 @@ class MemberVM(ViewModel):
 
     @property
     def topup_available(self) -> bool:
-        """Online top-up needs a payment reference type for stored value; until the backend offers one,
-        members top up at a till (``members.top_up_at_till``)."""
-        return False
+        """Members top up online (``TopUpVM``, paid through the gateway) as well as at any till."""
+        return True
+
+
+def coupon_terms(coupon: Coupon) -> tuple[str, dict[str, int | str]]:
+    """What a coupon takes off, as an i18n key and its fen / percent values (the view formats them)."""
+    threshold = coupon.threshold or 0
+    if coupon.kind == "percent" and coupon.percent_bp:
+        # 8.5折 in Chinese, 15% off in English: both come from the basis points off.
+        off = coupon.percent_bp
+        values: dict[str, int | str] = {
+            "off_pct": f"{off / 100:g}",
+            "zhe": f"{(10000 - off) / 1000:g}",
+            "threshold": threshold,
+        }
+        return ("coupon.terms.percent_min" if threshold else "coupon.terms.percent"), values
+    if threshold:
+        return "coupon.terms.threshold", {"threshold": threshold, "amount": coupon.amount or 0}
+    return "coupon.terms.fixed", {"amount": coupon.amount or 0}

@@ -5,11 +5,23 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import io
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+
+from PIL import Image, UnidentifiedImageError
 
 from apps.shopper.viewmodels.base import ViewModel
 from backend.aftersales.schemas import ReturnRequest
-from backend.orders.schemas import Order, OrderEventOut, OrderLineOut, OrderSummary, PaymentStart, PickupCode
+from backend.orders.schemas import (
+    Order,
+    OrderEventOut,
+    OrderLineOut,
+    OrderRating,
+    OrderSummary,
+    PaymentStart,
+    PickupCode,
+)
 from shared.errors import RetailError
 from shared.sdk import AsyncClient
 from shared.sdk.base import idempotency_key
@@ -20,6 +32,12 @@ CANCELLABLE = ("pending_payment", "paid")
 # Order states whose goods the shopper has (a return can be asked for).
 RECEIVED = ("completed", "partially_refunded")
 ACTIVE = ("pending_payment", "paid", "picking", "ready_for_pickup", "out_for_delivery", "shipped")
+# Orders the shopper has received and may rate.
+RATABLE = ("completed", "partially_refunded")
+# Photos sent with a return request: how many, how large, which kinds (the backend checks them again).
+MAX_PHOTOS = 3
+PHOTO_MAX_BYTES = 5 * 1024 * 1024
+PHOTO_TYPES = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp", "GIF": "image/gif"}
 # Return requests still holding their units (the store has not refunded or refused them yet).
 OPEN_REQUESTS = ("pending", "approved")
 # The order of the progress steps shown for each way of getting the goods.
@@ -28,6 +46,35 @@ STEPS = {
     "delivery": ("paid", "picking", "out_for_delivery", "completed"),
     "shipping": ("paid", "picking", "shipped", "completed"),
 }
+
+
+@dataclass(frozen=True)
+class ReturnPhoto:
+    """A picture the shopper picked for a return request, already decoded once to be sure it is one."""
+
+    name: str
+    data: bytes
+    content_type: str
+    width: int
+    height: int
+
+
+def read_photo(name: str, data: bytes) -> ReturnPhoto | str:
+    """The photo, or the i18n key of why it cannot be sent (too large, not a picture)."""
+    if len(data) > PHOTO_MAX_BYTES:
+        return "return.photo_too_large"
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            kind = probe.format or ""
+            width, height = probe.size
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as full:
+            full.load()
+    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, Image.DecompressionBombError):
+        return "return.photo_invalid"
+    if kind not in PHOTO_TYPES:
+        return "return.photo_invalid"
+    return ReturnPhoto(name or "photo", data, PHOTO_TYPES[kind], width, height)
 
 
 class OrdersVM(ViewModel):
@@ -67,6 +114,10 @@ class OrderVM(ViewModel):
         self.requests: list[ReturnRequest] = []
         self.payment: PaymentStart | None = None
         self.payment_pending = False  # the shopper was sent to the pay page and has not come back paid
+        self.photos: list[ReturnPhoto] = []
+        self.rating: OrderRating | None = None
+        self.stars = 0
+        self.comment = ""
         self.live = False
         self._task: asyncio.Task[None] | None = None
 
@@ -74,6 +125,7 @@ class OrderVM(ViewModel):
         if self.order is not None and self.order.id != order_id:
             await self.stop()
             self.order, self.events, self.pickup, self.returning = None, [], None, {}
+            self.photos, self.rating, self.stars, self.comment = [], None, 0, ""
         await self.reload(order_id)
 
     async def reload(self, order_id: int | None = None) -> None:
@@ -84,17 +136,22 @@ class OrderVM(ViewModel):
         if order is None:
             self.notify()
             return
-        self.order = order
-        self.events = await self._run(self.client.orders.events(wanted)) or self.events
-        self.pickup = None
+        # Everything the screen shows is fetched first and shown in one render, so a control the
+        # shopper is about to tap is not rebuilt under the tap call after call.
+        events = await self._quiet(self.client.orders.events(wanted))
+        pickup = None
         if order.fulfilment == "pickup" and order.status in ("paid", "picking", "ready_for_pickup"):
-            self.pickup = await self._quiet(self.client.orders.pickup_code(wanted))
+            pickup = await self._quiet(self.client.orders.pickup_code(wanted))
+        requests = self.requests if self.order is not None and self.order.id == wanted else []
         if order.status in RECEIVED:
             if self.return_window_days is None:
                 policy = await self._quiet(self.client.orders.return_policy())
                 self.return_window_days = policy.window_days if policy else None
             mine = await self._quiet(self.client.aftersales.mine()) or []
-            self.requests = [r for r in mine if r.order_id == wanted]
+            requests = [r for r in mine if r.order_id == wanted]
+        rating = await self._quiet(self.client.orders.rating(wanted)) if order.status in RATABLE else None
+        self.order, self.pickup, self.requests, self.rating = order, pickup, requests, rating
+        self.events = events if events is not None else self.events
         self.notify()
 
     async def _quiet(self, action):  # type: ignore[no-untyped-def]
@@ -235,8 +292,30 @@ class OrderVM(ViewModel):
             self.returning[line_id] = self.returnable(line)
         self.notify()
 
+    def add_photo(self, name: str, data: bytes) -> bool:
+        """Add a picture of the goods to the return (checked by decoding it); False with ``error`` if not."""
+        if len(self.photos) >= MAX_PHOTOS:
+            self.error = "return.photo_too_many"
+            self.notify()
+            return False
+        photo = read_photo(name, data)
+        if isinstance(photo, str):
+            self.error = photo
+            self.notify()
+            return False
+        self.photos.append(photo)
+        self.error = None
+        self.notify()
+        return True
+
+    def remove_photo(self, index: int) -> None:
+        if 0 <= index < len(self.photos):
+            del self.photos[index]
+            self.notify()
+
     async def submit_return(self, reason_code: str | None = None, reason: str = "") -> bool:
-        """Ask to return the chosen units (no-reason returns within the window are approved at once)."""
+        """Ask to return the chosen units with the picked photos (no-reason returns within the window are
+        approved at once)."""
         if self.order is None or not self.returning:
             return False
         lines = [{"order_line_id": line_id, "quantity": qty} for line_id, qty in self.returning.items()]
@@ -249,9 +328,48 @@ class OrderVM(ViewModel):
                 client_ref=idempotency_key(),
             )
         )
+        if made is None:
+            return False
+        sent = True
+        for photo in self.photos:
+            stored = await self._run(
+                self.client.aftersales.add_photo(made.id, photo.data, photo.name, photo.content_type)
+            )
+            sent = sent and stored is not None
+        failed = self.error
+        self.returning = {}
+        if sent:
+            self.photos = []
+        await self.reload()
+        self.error = self.error or failed
+        self.notify()
+        return True
+
+    # --- rating
+
+    @property
+    def can_rate(self) -> bool:
+        return self.order is not None and self.order.status in RATABLE and self.rating is None
+
+    def set_stars(self, stars: int) -> None:
+        self.stars = max(0, min(5, stars))
+        self.notify()
+
+    def set_comment(self, text: str) -> None:
+        self.comment = text[:500]
+
+    async def rate(self) -> bool:
+        """Send the stars and comment (once per order)."""
+        if not self.can_rate or self.order is None:
+            return False
+        if not 1 <= self.stars <= 5:
+            self.error = "rating.need_stars"
+            self.notify()
+            return False
+        made = await self._run(self.client.orders.rate(self.order.id, self.stars, self.comment.strip()))
         if made is not None:
-            self.returning = {}
-            await self.reload()
+            self.rating, self.stars, self.comment = made, 0, ""
+        self.notify()
         return made is not None
 
     @property

@@ -53,8 +53,9 @@ class ServicesVM(ViewModel):
                     if sku.id in by_sku:
                         price = sku.price if sku.price is not None else sku.base_price
                         services.append(Service(by_sku[sku.id], summary, price))
-        self.services = services
-        self.bookings = await self._run(self.client.appointments.mine()) or []
+        # Both lists land in the same render, so the buttons on screen are not replaced under a tap.
+        bookings = await self._run(self.client.appointments.mine()) or []
+        self.services, self.bookings = services, bookings
         self.notify()
 
     def name_of(self, sku_id: int) -> ProductSummary | None:

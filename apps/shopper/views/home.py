@@ -6,16 +6,122 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
-from apps.shopper.views.common import lang_toggle, tab_view
-from apps.shopper.views.search import product_tile, search_box
+from apps.shopper.views import campaign
+from apps.shopper.views.common import error_banner, lang_toggle, tab_view
+from apps.shopper.views.search import picks_row, product_tile, search_box
 from apps.shopper.views.stores import store_card
 from shared.i18n import pick
 from shared.ui import controls as ui
 from shared.ui import format as fmt
-from shared.ui.theme import BRAND, ON_BRAND, TOUCH
+from shared.ui.theme import BRAND, BRAND_DARK, CARD, MUTED, ON_BRAND, TOUCH
 
 if TYPE_CHECKING:
     from apps.shopper.app import ShopperApp
+
+
+def instore_card(app: ShopperApp) -> ft.Control:
+    """In-store mode: turn on beacon listening; on arrival, the store's welcome and its pushed coupon."""
+    vm = app.instore
+
+    async def start(_e: object) -> None:
+        if await vm.listen():
+            await app.member.load()
+
+    def dismiss(_e: object) -> None:
+        vm.dismiss()
+
+    if vm.shows_welcome:
+        parts: list[ft.Control] = [
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.WAVING_HAND, color="#FFE9A8"),
+                    ft.Text(
+                        vm.message(app.lang) or "",
+                        color=ON_BRAND,
+                        size=17,
+                        font_family=ui.FONT_BOLD,
+                        weight=ft.FontWeight.BOLD,
+                        expand=True,
+                    ),
+                ],
+                spacing=8,
+            )
+        ]
+        gift = vm.coupon
+        if gift is not None:
+            threshold, amount = int(gift.get("threshold") or 0), int(gift.get("amount") or 0)
+            terms = (
+                app.t("coupon.terms.threshold", threshold=fmt.price(threshold), amount=fmt.price(amount))
+                if threshold
+                else app.t("coupon.terms.fixed", amount=fmt.price(amount))
+            )
+            parts.append(
+                ft.Container(
+                    ft.Row(
+                        [
+                            ft.Icon(ft.Icons.LOCAL_OFFER, color=BRAND),
+                            ft.Column(
+                                [
+                                    ui.muted(app.t("instore.gift"), size=12),
+                                    ft.Text(
+                                        pick(app.lang, str(gift.get("name_zh") or ""), gift.get("name_en")),
+                                        size=15,
+                                        font_family=ui.FONT_BOLD,
+                                    ),
+                                    ft.Text(terms, size=13, color=BRAND),
+                                ],
+                                spacing=0,
+                                expand=True,
+                            ),
+                        ],
+                        spacing=10,
+                    ),
+                    bgcolor="#FFFFFF",
+                    border_radius=10,
+                    padding=10,
+                )
+            )
+        parts.append(
+            ft.Row(
+                [ft.TextButton(app.t("instore.ok"), on_click=dismiss, style=ft.ButtonStyle(color=ON_BRAND))],
+                alignment=ft.MainAxisAlignment.END,
+            )
+        )
+        return ft.Container(
+            ft.Column(parts, spacing=10),
+            gradient=ft.LinearGradient(
+                begin=ft.Alignment.TOP_LEFT, end=ft.Alignment.BOTTOM_RIGHT, colors=[BRAND, BRAND_DARK]
+            ),
+            border_radius=ui.RADIUS,
+            padding=16,
+        )
+    if vm.listening:
+        status: ft.Control = ft.Row(
+            [
+                ft.ProgressRing(width=18, height=18, color=BRAND),
+                ui.muted(app.t("instore.listening"), size=13),
+            ],
+            spacing=8,
+        )
+    elif vm.bluetooth is False:
+        status = ui.muted(app.t("instore.no_bluetooth"), size=13)
+    else:
+        status = ft.TextButton(app.t("instore.start"), on_click=start, height=TOUCH)
+    return ui.card(
+        ft.Row(
+            [
+                ft.Icon(ft.Icons.BLUETOOTH_SEARCHING, color=BRAND),
+                ft.Column(
+                    [ft.Text(app.t("instore.title"), size=15), ui.muted(app.t("instore.hint"), size=12)],
+                    spacing=0,
+                    expand=True,
+                ),
+                status,
+            ],
+            spacing=10,
+        ),
+        padding=12,
+    )
 
 
 def build(app: ShopperApp) -> ft.View:
@@ -37,7 +143,28 @@ def build(app: ShopperApp) -> ft.View:
     if store is not None:
         change = ft.TextButton(app.t("home.change_store"), on_click=change_store, height=TOUCH)
         body.append(store_card(app, store, app.stores.distance_to(store.id), trailing=change))
+    body.append(instore_card(app))
+    if store is not None:
+        body.append(
+            ft.Container(
+                ft.Row(
+                    [
+                        ft.Icon(ft.Icons.QR_CODE_SCANNER, color=BRAND),
+                        ft.Text(app.t("scango.entry"), size=15, expand=True),
+                        ft.Icon(ft.Icons.CHEVRON_RIGHT, color=MUTED),
+                    ],
+                    spacing=10,
+                ),
+                on_click=app.link("/scango"),
+                bgcolor=CARD,
+                border_radius=ui.RADIUS,
+                padding=12,
+                ink=True,
+            )
+        )
     body.append(search_box(app))
+    body.append(error_banner(app, app.scan))
+    body += campaign.home_section(app)
     if catalog.categories:
         body.append(ui.title(app.t("home.categories"), size=18))
         body.append(
@@ -88,6 +215,7 @@ def build(app: ShopperApp) -> ft.View:
                 spacing=10,
             )
         )
+    body += picks_row(app, "home.for_you", catalog.for_you)
     if catalog.hot:
         body.append(ui.title(app.t("home.hot"), size=18))
         body += [product_tile(app, p) for p in catalog.hot]

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
+from apps.shopper.viewmodels.member import coupon_terms
 from apps.shopper.views.common import error_banner, lang_toggle, qr_image, section, tab_view
 from shared.i18n import pick
 from shared.ui import controls as ui
@@ -17,6 +18,19 @@ if TYPE_CHECKING:
     from apps.shopper.app import ShopperApp
 
 HISTORY_SHOWN = 5
+
+
+def coupon_text(app: ShopperApp, coupon) -> tuple[str, str]:  # type: ignore[no-untyped-def]
+    """A coupon's name and what it takes off, in the app's language."""
+    name = (
+        pick(app.lang, coupon.name_zh, coupon.name_en) if coupon.name_zh else app.t("member.coupon_unnamed")
+    )
+    key, values = coupon_terms(coupon)
+    shown = {
+        k: fmt.price(v) if k in ("threshold", "amount") and isinstance(v, int) else v
+        for k, v in values.items()
+    }
+    return name, app.t(key, **shown)
 
 
 def stat(label: str, value: str) -> ft.Control:
@@ -38,6 +52,38 @@ def entry(text: str, when: str, delta: str, positive: bool) -> ft.Control:
             ft.Text(delta, size=15, color=BRAND if positive else MUTED),
         ]
     )
+
+
+def birthday_card(app: ShopperApp) -> ft.Control:
+    """生日特权: the birthday-month coupon, or setting the birthday that earns it."""
+    vm = app.member
+    born = vm.profile.birthday if vm.profile else None
+
+    def typed(e: ft.Event[ft.TextField]) -> None:
+        vm.birthday_text = e.control.value or ""
+
+    async def save(_e: object) -> None:
+        await vm.set_birthday(vm.birthday_text)
+
+    if born is None:
+        parts: list[ft.Control] = [
+            ui.muted(app.t("member.birthday_hint"), size=13),
+            ft.Row(
+                [
+                    ft.Container(
+                        ui.text_field(app.t("member.birthday"), vm.birthday_text, typed, hint="1990-05-20"),
+                        expand=True,
+                    ),
+                    ui.secondary_button(app.t("member.birthday_save"), save),
+                ],
+                spacing=10,
+            ),
+        ]
+    elif vm.birthday_this_month:
+        parts = [ft.Text(app.t("member.birthday_now"), size=14, color=BRAND)]
+    else:
+        parts = [ui.muted(app.t("member.birthday_month", month=born.month), size=13)]
+    return section(app.t("member.birthday_perks"), *parts)
 
 
 def build(app: ShopperApp) -> ft.View:
@@ -138,26 +184,33 @@ def build(app: ShopperApp) -> ft.View:
                 [ui.primary_button(app.t("member.code"), show_code, icon=ft.Icons.QR_CODE_2, busy=vm.busy)]
             )
         )
-    coupons = [
-        ft.Row(
-            [
-                ft.Icon(ft.Icons.LOCAL_OFFER_OUTLINED, color=BRAND),
-                ft.Column(
-                    [
-                        ft.Text(app.t("member.coupon_name", id=c.id), size=14),
-                        ui.muted(app.t("member.coupon_valid", date=fmt.stamp(c.valid_to)[:10]), size=12),
-                    ],
-                    spacing=0,
-                    expand=True,
-                ),
-                ui.badge(app.t(f"member.coupon_status.{c.status}"), good=c.status == "unused"),
-            ]
+    coupons = []
+    for c in vm.coupons[:HISTORY_SHOWN]:
+        name, terms = coupon_text(app, c)
+        coupons.append(
+            ft.Row(
+                [
+                    ft.Icon(ft.Icons.LOCAL_OFFER_OUTLINED, color=BRAND),
+                    ft.Column(
+                        [
+                            ft.Text(name, size=14, font_family=ui.FONT_BOLD),
+                            ft.Text(terms, size=13, color=BRAND),
+                            ui.muted(app.t("member.coupon_valid", date=fmt.stamp(c.valid_to)[:10]), size=12),
+                        ],
+                        spacing=0,
+                        expand=True,
+                    ),
+                    ui.badge(app.t(f"member.coupon_status.{c.status}"), good=c.status == "unused"),
+                ]
+            )
         )
-        for c in vm.coupons[:HISTORY_SHOWN]
-    ]
     body.append(section(app.t("member.coupons"), *(coupons or [ui.muted(app.t("member.none"), size=13)])))
+    body.append(birthday_card(app))
     menu = [
         ("/orders", "member.orders", ft.Icons.RECEIPT_LONG_OUTLINED),
+        ("/me/topup", "topup.title", ft.Icons.ACCOUNT_BALANCE_WALLET_OUTLINED),
+        ("/me/shares", "member.shares", ft.Icons.GROUPS_OUTLINED),
+        ("/me/referral", "member.referral", ft.Icons.CAMPAIGN_OUTLINED),
         ("/me/services", "member.services", ft.Icons.SPA_OUTLINED),
         ("/me/assistant", "member.assistant", ft.Icons.SUPPORT_AGENT),
         ("/me/settings", "member.settings", ft.Icons.SETTINGS_OUTLINED),
@@ -202,7 +255,14 @@ def build(app: ShopperApp) -> ft.View:
         section(
             app.t("member.stored_value_history"),
             *(values or [ui.muted(app.t("member.none"), size=13)]),
-            ui.muted(app.t("member.topup_at_till"), size=12),
+            ft.Row(
+                [
+                    ui.secondary_button(app.t("member.topup"), opener("/me/topup")),
+                    ui.muted(app.t("member.topup_or_till"), size=12),
+                ],
+                spacing=12,
+                wrap=True,
+            ),
         )
     )
     return tab_view(app, "/me", ui.app_bar(app.t("member.title"), actions=[lang_toggle(app)]), body)

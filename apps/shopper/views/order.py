@@ -54,6 +54,123 @@ def steps(app: ShopperApp) -> ft.Control:
     )
 
 
+STAR_COLOUR = "#FFB300"
+
+
+def stars_row(stars: int, on_pick=None, label=None) -> ft.Row:  # type: ignore[no-untyped-def]
+    """Five stars, ``stars`` of them filled; tappable when ``on_pick(n)`` makes a handler."""
+    items: list[ft.Control] = []
+    for n in range(1, 6):
+        icon = ft.Icons.STAR if n <= stars else ft.Icons.STAR_BORDER
+        if on_pick is None:
+            items.append(ft.Icon(icon, color=STAR_COLOUR, size=22))
+        else:
+            items.append(ui.icon_button(icon, label(n), on_pick(n), color=STAR_COLOUR))
+    return ft.Row(items, spacing=0)
+
+
+def rating_section(app: ShopperApp) -> ft.Control | None:
+    vm = app.order
+    if vm.rating is not None:
+        parts: list[ft.Control | None] = [stars_row(vm.rating.stars)]
+        if vm.rating.comment:
+            parts.append(ft.Text(vm.rating.comment, size=14))
+        return section(app.t("rating.yours"), *parts)
+    if not vm.can_rate:
+        return None
+
+    def pick_stars(n: int):  # type: ignore[no-untyped-def]
+        def handler(_e: object) -> None:
+            vm.set_stars(n)
+
+        return handler
+
+    def typed(e: ft.Event[ft.TextField]) -> None:
+        vm.set_comment(e.control.value or "")
+
+    async def send(_e: object) -> None:
+        await vm.rate()
+
+    return section(
+        app.t("rating.title"),
+        stars_row(vm.stars, pick_stars, lambda n: app.t("rating.stars", n=n)),
+        ft.Row([ft.Container(ui.text_field(app.t("rating.comment"), vm.comment, typed), expand=True)]),
+        ft.Row([ui.primary_button(app.t("rating.submit"), send, disabled=vm.stars == 0, busy=vm.busy)]),
+    )
+
+
+def photo_strip(app: ShopperApp) -> ft.Control:
+    """The photos picked for the return, each removable, and the button that picks another."""
+    vm = app.order
+
+    def remove(index: int):  # type: ignore[no-untyped-def]
+        def handler(_e: object) -> None:
+            vm.remove_photo(index)
+
+        return handler
+
+    async def add(_e: object) -> None:
+        files = await app.file_picker().pick_files(
+            dialog_title=app.t("return.add_photo"),
+            file_type=ft.FilePickerFileType.IMAGE,
+            with_data=True,
+            allow_multiple=True,
+        )
+        for picked in files or []:
+            if not vm.add_photo(picked.name, picked.bytes or b""):
+                break
+
+    tiles: list[ft.Control] = [
+        ft.Stack(
+            [
+                ft.Image(src=photo.data, width=84, height=84, fit=ft.BoxFit.COVER, border_radius=8),
+                ft.Container(
+                    ft.Icon(
+                        ft.Icons.CLOSE, color="#FFFFFF", size=16, semantics_label=app.t("return.photo_remove")
+                    ),
+                    on_click=remove(i),
+                    tooltip=app.t("return.photo_remove"),
+                    bgcolor="#99000000",
+                    border_radius=14,
+                    width=28,
+                    height=28,
+                    alignment=ft.Alignment.CENTER,
+                    right=4,
+                    top=4,
+                ),
+            ],
+            width=84,
+            height=84,
+        )
+        for i, photo in enumerate(vm.photos)
+    ]
+    if len(vm.photos) < 3:
+        tiles.append(
+            ft.Container(
+                ft.Column(
+                    [
+                        ft.Icon(ft.Icons.ADD_A_PHOTO_OUTLINED, color=MUTED),
+                        ui.muted(app.t("return.add_photo"), size=11),
+                    ],
+                    horizontal_alignment=ft.CrossAxisAlignment.CENTER,
+                    alignment=ft.MainAxisAlignment.CENTER,
+                    spacing=2,
+                ),
+                width=84,
+                height=84,
+                border=ft.Border.all(1, "#D0D0D0"),
+                border_radius=8,
+                on_click=add,
+                ink=True,
+                tooltip=app.t("return.add_photo"),
+            )
+        )
+    return ft.Column(
+        [ui.muted(app.t("return.photos"), size=13), ft.Row(tiles, spacing=8, wrap=True, run_spacing=8)],
+        spacing=6,
+    )
+
+
 def build(app: ShopperApp) -> ft.View:
     vm = app.order
     order = vm.order
@@ -194,16 +311,14 @@ def build(app: ShopperApp) -> ft.View:
         rows.append(ui.muted(app.t("order.refunded", amount=fmt.price(order.refunded_amount))))
     body.append(section(app.t("order.items"), *lines, ft.Divider(height=1), *rows))
     for request in vm.requests:
-        body.append(
-            ui.banner(
-                app.t(
-                    "order.return_request",
-                    status=app.t(f"return.status.{request.status}"),
-                    amount=fmt.price(request.amount),
-                ),
-                error=request.status == "rejected",
-            )
+        text = app.t(
+            "order.return_request",
+            status=app.t(f"return.status.{request.status}"),
+            amount=fmt.price(request.amount),
         )
+        if request.photos:
+            text += " · " + app.t("return.photos_sent", n=len(request.photos))
+        body.append(ui.banner(text, error=request.status == "rejected"))
     if vm.can_return:
 
         async def submit_return(_e: object) -> None:
@@ -214,11 +329,13 @@ def build(app: ShopperApp) -> ft.View:
             return_parts.append(
                 ft.Text(app.t("order.return_estimate", amount=fmt.price(vm.refund_estimate)), color=OK)
             )
+            return_parts.append(photo_strip(app))
             return_parts.append(ui.muted(app.t("order.return_at_store"), size=13))
             return_parts.append(
                 ft.Row([ui.primary_button(app.t("order.return_submit"), submit_return, busy=vm.busy)])
             )
         body.append(section(app.t("order.return"), *return_parts))
+    body.append(rating_section(app))
     if vm.can_cancel:
         body.append(
             ft.Row(

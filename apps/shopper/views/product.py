@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
-from apps.shopper.views.common import error_banner, lang_toggle, page_view
+from apps.shopper.views.common import error_banner, lang_toggle, page_view, section
+from apps.shopper.views.search import picks_row
 from apps.shopper.views.stores import store_card
 from shared.i18n import pick
 from shared.ui import controls as ui
@@ -55,14 +56,37 @@ def build(app: ShopperApp) -> ft.View:
         if place is not None:
             await vm.find_stock_nearby(place.latitude, place.longitude)
 
+    placeholder = ft.Container(
+        ft.Icon(ft.Icons.SHOPPING_BASKET_OUTLINED, color=BRAND, size=96),
+        height=180,
+        bgcolor="#FDECEC",
+        border_radius=ui.RADIUS,
+        alignment=ft.Alignment.CENTER,
+    )
+    pictures = sorted(product.images, key=lambda i: i.sort_order)
+    base = app.live_url.rstrip("/")
+    gallery: ft.Control = (
+        ft.Row(
+            [
+                ft.Image(
+                    src=base + p.url if p.url.startswith("/") else p.url,
+                    height=220,
+                    fit=ft.BoxFit.CONTAIN,
+                    border_radius=ui.RADIUS,
+                    semantics_label=pick(app.lang, product.name_zh, product.name_en),
+                    error_content=placeholder,
+                )
+                for p in pictures
+            ],
+            scroll=ft.ScrollMode.AUTO,
+            spacing=8,
+            alignment=ft.MainAxisAlignment.CENTER,
+        )
+        if pictures
+        else placeholder
+    )
     body: list[ft.Control | None] = [
-        ft.Container(
-            ft.Icon(ft.Icons.SHOPPING_BASKET_OUTLINED, color=BRAND, size=96),
-            height=180,
-            bgcolor="#FDECEC",
-            border_radius=ui.RADIUS,
-            alignment=ft.Alignment.CENTER,
-        ),
+        gallery,
         ui.title(pick(app.lang, product.name_zh, product.name_en)),
         ui.muted(" · ".join(x for x in (product.brand, app.t("product.per_unit", unit=product.unit)) if x)),
         ui.price(vm.price, size=26),
@@ -138,4 +162,39 @@ def build(app: ShopperApp) -> ft.View:
                 trailing=ui.badge(app.t("product.units", n=count), good=count > 0),
             )
         )
+    body.append(tryon_section(app))
+    body += picks_row(app, "product.also_bought", vm.also_bought)
     return page_view(route, appbar, body)
+
+
+def tryon_section(app: ShopperApp) -> ft.Control | None:
+    """AR 试戴 for products with an overlay: pick a photo, see the product on it."""
+    vm = app.tryon
+    if not vm.for_product(app.product.product):
+        return None
+
+    async def pick_photo(_e: object) -> None:
+        files = await app.file_picker().pick_files(
+            dialog_title=app.t("tryon.pick"), file_type=ft.FilePickerFileType.IMAGE, with_data=True
+        )
+        if files:
+            await vm.try_on(files[0].bytes or b"")
+
+    parts: list[ft.Control | None] = [ui.muted(app.t("tryon.hint"), size=13)]
+    if vm.busy:
+        parts.append(ft.Row([ft.ProgressRing(color=BRAND)], alignment=ft.MainAxisAlignment.CENTER))
+    elif vm.picture is not None:
+        parts.append(
+            ft.Image(
+                src=vm.picture,
+                height=320,
+                fit=ft.BoxFit.CONTAIN,
+                border_radius=ui.RADIUS,
+                semantics_label=app.t("tryon.result"),
+            )
+        )
+    if vm.error:
+        parts.append(ui.banner(app.t(vm.error)))
+    label = app.t("tryon.again") if vm.picture is not None else app.t("tryon.pick")
+    parts.append(ft.Row([ui.secondary_button(label, pick_photo, disabled=vm.busy)]))
+    return section(app.t("tryon.title", name=vm.name(app.lang)), *parts)

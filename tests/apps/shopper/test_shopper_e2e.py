@@ -14,6 +14,7 @@ import time
 
 import pytest
 
+from tests.apps.shopper.support import wait_for_code
 from tests.backend.catalog.factories import create_category, create_product, set_stock
 from tests.e2e.browser import ARTIFACTS, FlutterPage, chromium_available, foreground_page, open_browser
 from tests.factories import HOURS_ALL_WEEK, create_store
@@ -85,16 +86,6 @@ async def seed(session):  # type: ignore[no-untyped-def]
     await set_stock(session, near, skus[0], 24)
     await set_stock(session, other, skus[1], 5)
     await session.commit()
-
-
-def wait_for_code(server, phone: str, timeout: float = 15) -> str:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        code = server.app.state.sms.last_codes.get(phone)
-        if code:
-            return code
-        time.sleep(0.1)
-    raise AssertionError(f"no code was sent to {phone}")
 
 
 def use_the_app(server, artifacts) -> dict[str, float]:  # type: ignore[no-untyped-def]

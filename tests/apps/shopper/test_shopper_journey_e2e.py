@@ -14,21 +14,18 @@ from __future__ import annotations
 import asyncio
 import importlib.util
 import re
-import socket
-import time
 from pathlib import Path
 
 import pytest
 from sqlalchemy import select
 
 from backend.catalog.models import Category, Product, Sku
-from backend.payments import config as payments
 from shared.sdk import Client
+from tests.apps.shopper.support import live_shop, tab, wait_for_code
 from tests.backend.appointments.factories import create_service, create_technician, local_day
 from tests.backend.catalog.factories import add_barcode, create_category, create_product
 from tests.backend.marketing.factories import create_coupon, create_promotion, create_template
 from tests.backend.orders.factories import put_stock
-from tests.conftest import LiveServer
 from tests.e2e.browser import (
     ARTIFACTS,
     FlutterPage,
@@ -37,7 +34,7 @@ from tests.e2e.browser import (
     foreground_page,
     open_browser,
 )
-from tests.factories import HOURS_ALL_WEEK, PASSWORD, create_member, create_staff, create_store
+from tests.factories import HOURS_24H, HOURS_ALL_WEEK, PASSWORD, create_member, create_staff, create_store
 
 pytestmark = [
     pytest.mark.e2e,
@@ -49,21 +46,12 @@ pytestmark = [
 ]
 
 PHONE = "13812340000"
-HOURS_LONG = {d: ["00:00", "24:00"] for d in ("mon", "tue", "wed", "thu", "fri", "sat", "sun")}
 
 
 @pytest.fixture
 async def shop_server(app, settings):  # type: ignore[no-untyped-def]
-    """A live backend whose public address is its own (the payment page links point back to it)."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    own = settings.model_copy(update={"public_base_url": f"http://127.0.0.1:{port}"})
-    server = LiveServer(own, port)
-    await asyncio.to_thread(server.start)
-    payments.configure(own)  # the process's payments runtime builds pay links from this address
-    yield server
-    await asyncio.to_thread(server.stop)
+    async with live_shop(settings) as server:
+        yield server
 
 
 async def seed(session):  # type: ignore[no-untyped-def]
@@ -74,7 +62,7 @@ async def seed(session):  # type: ignore[no-untyped-def]
         address="上海市黄浦区南京东路 100 号",
         latitude=31.2312,
         longitude=121.4745,
-        opening_hours=HOURS_LONG,
+        opening_hours=HOURS_24H,
         phone="021-6350 0000",
     )
     await create_store(
@@ -141,16 +129,6 @@ async def seed(session):  # type: ignore[no-untyped-def]
     return near, picker
 
 
-def wait_for_code(server, phone: str, timeout: float = 15) -> str:  # type: ignore[no-untyped-def]
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        code = server.app.state.sms.last_codes.get(phone)
-        if code:
-            return code
-        time.sleep(0.1)
-    raise AssertionError(f"no code was sent to {phone}")
-
-
 def scan_qr(picture: Path) -> str | None:
     """The text of the QR code in a screenshot, read the way a till camera does (None without OpenCV)."""
     if importlib.util.find_spec("cv2") is None:
@@ -160,14 +138,6 @@ def scan_qr(picture: Path) -> str | None:
     text, _points, _ = cv2.QRCodeDetector().detectAndDecode(cv2.imread(str(picture)))
     assert text, f"no QR code readable in {picture}"
     return text
-
-
-def tab(app: FlutterPage, name: str) -> None:
-    """Tap a destination of the bottom navigation bar (named by its label, after its badge if any)."""
-    pattern = re.compile(rf"(^|\s){re.escape(name)}$")
-    target = app.page.get_by_role("tab", name=pattern).or_(app.page.get_by_role("button", name=pattern)).first
-    expect(target).to_be_visible(timeout=20_000)
-    target.click()
 
 
 def store_marks_ready(server, store_id: int, username: str) -> None:  # type: ignore[no-untyped-def]
@@ -215,7 +185,9 @@ def use_the_app(server, artifacts, store_id: int, picker: str) -> None:  # type:
         app.screenshot("03-product")
 
         app.tap("返回")
+        expect(app.button("加入购物车")).to_have_count(0)
         app.tap("返回")
+        app.see("商品分类")
         tab(app, "购物车")
         app.see("250ml")
         app.see(re.compile("已自动使用优惠券「新人券 满15减3」"))
@@ -275,6 +247,16 @@ def use_the_app(server, artifacts, store_id: int, picker: str) -> None:  # type:
         app.see(re.compile("退货申请："))
         app.screenshot("09-return")
 
+        # The order is completed: the shopper rates it, once.
+        app.see("评价订单")
+        app.tap("5 星")
+        app.fill("说说这次购物体验（选填）", "牛奶很新鲜，取货很快")
+        app.tap("提交评价")
+        app.see("我的评价")
+        app.see("牛奶很新鲜，取货很快")
+        expect(app.button("提交评价")).to_have_count(0)
+        app.screenshot("09b-rating")
+
         app.tap("返回")
         app.see("历史订单")
         app.screenshot("10-orders")
@@ -292,6 +274,30 @@ def use_the_app(server, artifacts, store_id: int, picker: str) -> None:  # type:
         app.screenshot("11-services")
         app.tap("返回")
         app.see("会员中心")
+
+        # Stored value topped up online: pay ¥200 on the gateway's page, credited once confirmed.
+        app.tap("储值充值")
+        app.see("选择充值金额")
+        app.page.get_by_text("¥200", exact=True).first.click()
+        with app.page.context.expect_page() as opened:
+            app.tap("去支付 ¥200.00")
+        gateway = opened.value
+        gateway.wait_for_load_state()
+        expect(gateway.get_by_text("¥200.00", exact=True)).to_be_visible()
+        gateway.get_by_role("button", name="确认支付").click()
+        expect(gateway.get_by_text("支付成功")).to_be_visible()
+        gateway.close()
+        app.page.bring_to_front()
+        app.see("请在支付页完成付款，付款确认后余额自动到账。")
+        app.screenshot("11b-topup-pay")
+        app.tap("我已支付")
+        app.see("充值成功：到账 ¥200.00")
+        app.see("当前余额 ¥200.00")
+        app.screenshot("11c-topup-done")
+        app.tap("返回")
+        expect(app.text("当前余额 ¥200.00")).to_have_count(0)
+        app.see("会员中心")
+        app.see("¥200.00")
         app.tap("会员码")
         app.see(re.compile("结账时出示给收银员扫码"))
         app.screenshot("12-member")
