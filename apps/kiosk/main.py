@@ -89,6 +89,8 @@ def create_app(vm: Any, source: Any = None) -> Any:
         total = StringProperty("")
         quantity = NumericProperty(0)
         sku_id = NumericProperty(0)
+        # A scale-labelled pack's label ("" for an ordinary line).
+        label = StringProperty("")
 
     class KioskRoot(BoxLayout):
         pass
@@ -112,8 +114,7 @@ def create_app(vm: Any, source: Any = None) -> Any:
                 empty = Factory.Body(text=vm.t("checkout.empty"), color=(0.42, 0.42, 0.45, 1))
                 ids.lines.add_widget(empty)
             for line in cart.lines if cart else []:
-                spec = " ".join(str(v) for v in line.specs.values())
-                detail = f"¥{yuan(line.unit_price)}" + (f" · {spec}" if spec else "")
+                detail = vm.checkout.line_detail(line)
                 for d in line.discounts:
                     detail += f" · {d.rule} -¥{yuan(d.amount)}"
                 ids.lines.add_widget(
@@ -123,6 +124,7 @@ def create_app(vm: Any, source: Any = None) -> Any:
                         total=f"¥{yuan(line.line_total)}",
                         quantity=line.quantity,
                         sku_id=line.sku_id,
+                        label=line.label or "",
                     )
                 )
             if cart is not None and cart.lines:
@@ -166,7 +168,8 @@ def create_app(vm: Any, source: Any = None) -> Any:
                 "paid": vm.t("pay.paid"),
                 "recording": vm.t("pay.recording"),
             }.get(state.status, "")
-            ids.detail.text = state.message or ""
+            # The detail says what the status line does not (e.g. the part paid from stored value).
+            ids.detail.text = state.message if state.message and state.message != ids.status.text else ""
             member = vm.member.member is not None and state.status in ("idle", "waiting", "failed")
             ids.stored_value.opacity = 1 if member else 0
             ids.stored_value.disabled = not member
@@ -186,6 +189,7 @@ def create_app(vm: Any, source: Any = None) -> Any:
             ids.number.text = vm.t("receipt.number", number=receipt.number) if receipt else ""
             ids.total.text = f"¥{yuan(receipt.total)}" if receipt else ""
             ids.message.text = vm.receipt.message or vm.t("receipt.thanks")
+            ids.lines.text = "\n".join(vm.receipt.rows())
             ids.print_button.disabled = receipt is None
             if receipt is not None:
                 ids.qr.texture = app.qr(receipt.qr)
@@ -334,11 +338,11 @@ def create_app(vm: Any, source: Any = None) -> Any:
                 "toggle_language": vm.toggle_language,
                 "start_checkout": vm.start_checkout,
                 "reset": vm.reset,
-                "increment": lambda sku: vm.checkout.increment(int(sku)),
-                "decrement": lambda sku: vm.checkout.decrement(int(sku)),
-                "remove": lambda sku: vm.checkout.remove(int(sku)),
+                "increment": lambda sku, label="": vm.checkout.increment(int(sku), label or None),
+                "decrement": lambda sku, label="": vm.checkout.decrement(int(sku), label or None),
+                "remove": lambda sku, label="": vm.checkout.remove(int(sku), label or None),
                 "start_payment": lambda: (vm.go("pay"), vm.payment.start()),
-                "back_to_cart": lambda: (vm.payment.reset(), vm.go("checkout")),
+                "back_to_cart": lambda: (vm.payment.cancel(), vm.go("checkout")),
                 "print_receipt": lambda: vm.receipt.print(),
                 "verify_pickup": lambda: vm.pickup.verify(),
                 "call_staff": vm.help.call_staff,

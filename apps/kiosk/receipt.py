@@ -94,14 +94,36 @@ class EscPos:
         return bytes(self.buf)
 
 
+# What a scale label adds to a sold line's specs (see backend.orders.kiosk): the pack's net weight and
+# the price per kg it was charged at, or the price the scale printed.
+WEIGHT, PER_KG, LABEL_PRICE = "净重", "单价", "标签价"
+
+
+def amount_line(ln: dict[str, Any], specs: dict[str, Any], zh: bool) -> str:
+    """``2 x 6.50``, or for a weighed pack ``612 g x ¥30.00/kg``, or the scale label's price."""
+    weight, per_kg, label_price = (
+        specs.pop(WEIGHT, None),
+        specs.pop(PER_KG, None),
+        specs.pop(LABEL_PRICE, None),
+    )
+    times = f"{ln['quantity']} x " if ln["quantity"] != 1 else ""
+    if weight is not None:
+        return f"  {times}{weight} x {per_kg}"
+    if label_price is not None:
+        return f"  {times}{'标签价' if zh else 'Label'} {label_price}"
+    return f"  {ln['quantity']} x {yuan(ln['unit_price'])}"
+
+
 def _body(receipt: Receipt, lang: str) -> tuple[list[str], list[tuple[str, str]]]:
     zh = lang != "en"
     lines: list[str] = []
     for ln in receipt.lines:
         name = ln.get("name_zh") if zh else (ln.get("name_en") or ln.get("name_zh"))
-        spec = " ".join(str(v) for v in (ln.get("specs") or {}).values())
+        specs = dict(ln.get("specs") or {})
+        amount = amount_line(ln, specs, zh)
+        spec = " ".join(str(v) for v in specs.values())
         lines.append(f"{name}{(' ' + spec) if spec else ''}")
-        lines.append(two_columns(f"  {ln['quantity']} x {yuan(ln['unit_price'])}", yuan(ln["line_total"])))
+        lines.append(two_columns(amount, yuan(ln["line_total"])))
         if ln.get("discount"):
             lines.append(two_columns("  优惠" if zh else "  Discount", "-" + yuan(ln["discount"])))
     sums = [("合计" if zh else "Subtotal", yuan(receipt.subtotal))]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from apps.kiosk import strings
-from apps.kiosk.receipt import render_escpos, write_to
+from apps.kiosk.receipt import amount_line, render_escpos, write_to
 from backend.catalog.schemas import BarcodeMatch
 from backend.members.schemas import MemberSummary
 from backend.orders.schemas import Order, PricedCartOut, Receipt
@@ -34,6 +34,8 @@ SCREENS = ("attract", "checkout", "member", "pay", "receipt", "price", "pickup",
 KIOSK_SALE_REF = "kiosk_sale"
 PAID = frozenset({"succeeded", "partially_refunded", "refunded"})
 FAILED = frozenset({"failed", "closed", "expired", "cancelled"})
+# How many idle timeouts a session showing a payment QR waits before it is abandoned.
+PAYMENT_IDLE_FACTOR = 3
 
 
 def data_dir() -> Path:
@@ -131,11 +133,15 @@ class CheckoutState:
 
 
 class CheckoutFlow:
-    """Scan items into the session's server-side cart; change quantities; see totals and discounts."""
+    """Scan items into the session's server-side cart; change quantities; see totals and discounts.
+
+    Scale labels (packs weighed and labelled in the store) are kept here by label, one line per label,
+    and priced by the backend together with the cart, each from its label's weight or price."""
 
     def __init__(self, vm: KioskVM) -> None:
         self.vm = vm
         self.state = CheckoutState()
+        self.labels: dict[str, int] = {}
 
     @property
     def cart(self) -> PricedCartOut | None:
@@ -145,20 +151,43 @@ class CheckoutFlow:
     def item_count(self) -> int:
         return sum(line.quantity for line in self.cart.lines) if self.cart else 0
 
+    def label_lines(self) -> list[dict[str, Any]]:
+        """The scale-labelled packs as checkout lines (the label is the barcode)."""
+        return [{"barcode": code, "quantity": qty} for code, qty in self.labels.items()]
+
+    def _priced(self, cart: PricedCartOut | None = None) -> PricedCartOut:
+        """The basket as the shopper sees it: the cart, and the labelled packs priced with it."""
+        vm = self.vm
+        if cart is not None and not self.labels:
+            return cart
+        return vm.client.orders.price_kiosk_basket(vm.session_id, self.label_lines())
+
     def scan(self, code: str) -> bool:
-        """Add one unit of the scanned item; False (with a message) if the code is unknown."""
+        """Add one unit of the scanned item (or one labelled pack); False (with a message) if unknown."""
         vm = self.vm
         try:
             match: BarcodeMatch = vm.client.catalog.lookup_barcode(code, store_id=vm.store_id)
-            # A scale label (in-store code with a weight or price) stands for several units.
-            units = match.embedded.units if match.embedded is not None else 1
-            current = {ln.sku_id: ln.quantity for ln in self.cart.lines} if self.cart else {}
-            if match.sku.id in current:
-                cart = vm.client.orders.set_cart_quantity(
-                    match.sku.id, current[match.sku.id] + units, session_id=vm.session_id
-                )
+            if match.embedded is not None:
+                # A scale label: one pack, charged what its label says.
+                self.labels[code] = self.labels.get(code, 0) + 1
+                try:
+                    cart = self._priced()
+                except sdk.RetailError:
+                    self._drop_label(code)
+                    raise
             else:
-                cart = vm.client.orders.add_to_cart(match.sku.id, units, session_id=vm.session_id)
+                current = (
+                    {ln.sku_id: ln.quantity for ln in self.cart.lines if ln.label is None}
+                    if self.cart
+                    else {}
+                )
+                if match.sku.id in current:
+                    cart = vm.client.orders.set_cart_quantity(
+                        match.sku.id, current[match.sku.id] + 1, session_id=vm.session_id
+                    )
+                else:
+                    cart = vm.client.orders.add_to_cart(match.sku.id, 1, session_id=vm.session_id)
+                cart = self._priced(cart)
         except (sdk.NotFound, sdk.ValidationFailed):
             self.state.message = vm.t("checkout.unknown_barcode", code=code)
             vm.changed("checkout")
@@ -180,13 +209,26 @@ class CheckoutFlow:
         vm.changed("checkout")
         return True
 
-    def set_quantity(self, sku_id: int, quantity: int) -> None:
+    def _drop_label(self, code: str) -> None:
+        self.labels[code] -= 1
+        if self.labels[code] <= 0:
+            del self.labels[code]
+
+    def set_quantity(self, sku_id: int, quantity: int, label: str | None = None) -> None:
         vm = self.vm
         try:
-            if quantity <= 0:
-                cart = vm.client.orders.remove_from_cart(sku_id, session_id=vm.session_id)
+            if label:
+                if quantity <= 0:
+                    self.labels.pop(label, None)
+                else:
+                    self.labels[label] = quantity
+                cart = self._priced()
+            elif quantity <= 0:
+                cart = self._priced(vm.client.orders.remove_from_cart(sku_id, session_id=vm.session_id))
             else:
-                cart = vm.client.orders.set_cart_quantity(sku_id, quantity, session_id=vm.session_id)
+                cart = self._priced(
+                    vm.client.orders.set_cart_quantity(sku_id, quantity, session_id=vm.session_id)
+                )
         except sdk.NetworkError:
             vm.went_offline()
             return
@@ -197,20 +239,32 @@ class CheckoutFlow:
         self.state.cart, self.state.message = cart, None
         vm.changed("checkout")
 
-    def increment(self, sku_id: int) -> None:
-        self.set_quantity(sku_id, self._qty(sku_id) + 1)
+    def increment(self, sku_id: int, label: str | None = None) -> None:
+        self.set_quantity(sku_id, self._qty(sku_id, label) + 1, label)
 
-    def decrement(self, sku_id: int) -> None:
-        self.set_quantity(sku_id, self._qty(sku_id) - 1)
+    def decrement(self, sku_id: int, label: str | None = None) -> None:
+        self.set_quantity(sku_id, self._qty(sku_id, label) - 1, label)
 
-    def remove(self, sku_id: int) -> None:
-        self.set_quantity(sku_id, 0)
+    def remove(self, sku_id: int, label: str | None = None) -> None:
+        self.set_quantity(sku_id, 0, label)
 
-    def _qty(self, sku_id: int) -> int:
+    def _qty(self, sku_id: int, label: str | None = None) -> int:
+        if label:
+            return self.labels.get(label, 0)
         for line in self.cart.lines if self.cart else []:
-            if line.sku_id == sku_id:
+            if line.sku_id == sku_id and line.label is None:
                 return line.quantity
         return 0
+
+    def line_detail(self, line: Any) -> str:
+        """A line's price as the shopper reads it: a weighed pack's weight × price per kg, a label's price."""
+        vm = self.vm
+        if line.weight_g is not None:
+            return vm.t("checkout.weighed", grams=line.weight_g, per_kg=yuan(line.price_per_kg or 0))
+        if line.label_price is not None:
+            return vm.t("checkout.label_price", price=yuan(line.label_price))
+        spec = " ".join(str(v) for v in line.specs.values())
+        return f"¥{yuan(line.unit_price)}" + (f" · {spec}" if spec else "")
 
     def problems(self) -> list[str]:
         """Why lines cannot be bought as they are (out of stock, off shelf...)."""
@@ -236,12 +290,15 @@ class MemberFlow:
     def __init__(self, vm: KioskVM) -> None:
         self.vm = vm
         self.member: MemberSummary | None = None
+        # The signed code the member showed: the backend asks for it before their balances are spent.
+        self.code: str | None = None
         self.message: str | None = None
 
     def identify(self, code: str) -> bool:
         vm = self.vm
         try:
             self.member = vm.client.members.identify(code)
+            self.code = code
         except sdk.NetworkError:
             vm.went_offline()
             return False
@@ -264,7 +321,16 @@ class MemberFlow:
         return self.member.name_masked or self.member.phone_masked
 
     def clear(self) -> None:
-        self.member, self.message = None, None
+        self.member, self.code, self.message = None, None, None
+
+    def ask_again(self) -> None:
+        """The member's code has lapsed: they are asked to show it again before anything is spent."""
+        self.member, self.code = None, None
+        self.message = self.vm.t("member.again")
+        self.vm.go("member")
+
+
+MEMBER_CODE_ERRORS = frozenset({"member_code_required", "member_code_invalid"})
 
 
 @dataclass
@@ -279,15 +345,17 @@ class PaymentState:
 
 
 class PaymentFlow:
-    """Pay with a sandbox QR on the shopper's phone, then record the sale once (or queue it offline).
+    """Pay with a sandbox QR on the shopper's phone and/or the member's stored value; the backend records
+    the sale with the payment, the kiosk then fetches it (or queues the fetch while offline).
 
-    No cash is taken at a kiosk. The sale's client id is made before the payment opens, so a retry,
+    No cash is taken at a kiosk. The sale's client id is made before the checkout opens, so a retry,
     a restart or an offline replay all name the same sale.
     """
 
     def __init__(self, vm: KioskVM) -> None:
         self.vm = vm
         self.state = PaymentState()
+        self._last_detail: Any = None
 
     def start(self) -> PaymentState:
         vm = self.vm
@@ -302,34 +370,68 @@ class PaymentFlow:
             vm.changed("pay")
             return self.state
         client_id = self.state.client_id if self.state.status == "failed" and self.state.client_id else None
-        client_id = client_id or sdk.idempotency_key()
+        return self._open(client_id or sdk.idempotency_key(), stored_value=0)
+
+    def _open(self, client_id: str, stored_value: int) -> PaymentState:
+        """Open the checkout (stored value paying ``stored_value`` of it) and, for what is left, the QR."""
+        vm = self.vm
+        cart = vm.checkout.cart
+        assert cart is not None
         self.state = PaymentState(status="waiting", amount=cart.total, client_id=client_id)
+        member = vm.member.member.id if vm.member.member else None
         try:
-            member = vm.member.member.id if vm.member.member else None
-            vm.client.orders.open_kiosk_checkout(client_id, cart_session_id=vm.session_id, member_id=member)
+            checkout = vm.client.orders.open_kiosk_checkout(
+                client_id,
+                cart_session_id=vm.session_id,
+                lines=vm.checkout.label_lines(),
+                member_id=member,
+                member_code=vm.member.code if member else None,
+                stored_value=stored_value,
+            )
+            if checkout.status == "paid" and checkout.order_id is not None:
+                return self._done(vm.client.orders.get(checkout.order_id))
             payment = vm.client.payments.create(KIOSK_SALE_REF, client_id, "sandbox", key=client_id)
         except sdk.NetworkError:
             vm.went_offline()
-            self.state = PaymentState(status="paused", amount=due, message=vm.t("pay.paused_detail"))
+            self.state = PaymentState(status="paused", amount=cart.total, message=vm.t("pay.paused_detail"))
             vm.changed("pay")
             return self.state
         except sdk.RetailError as exc:
-            # A backend without kiosk QR checkout (or one that refuses this basket).
-            status = "unavailable" if exc.code == "unknown_payment_ref_type" else "failed"
-            message = vm.t("pay.unavailable") if status == "unavailable" else error_text(vm, exc)
-            self.state = PaymentState(status=status, amount=cart.total, client_id=client_id, message=message)
-            vm.changed("pay")
-            return self.state
+            return self._refused(exc, client_id)
         self.state.payment = payment
         self.state.amount = payment.amount
         self.state.qr_text = payment.pay_url or payment.qr_text
         self.state.message = vm.t("pay.waiting")
+        if checkout.stored_value:
+            self.state.message = vm.t(
+                "pay.stored_value_part", paid=yuan(checkout.stored_value), rest=yuan(checkout.due)
+            )
+        vm.changed("pay")
+        return self.state
+
+    def _refused(self, exc: sdk.RetailError, client_id: str) -> PaymentState:
+        vm = self.vm
+        cart = vm.checkout.cart
+        self._last_detail = exc.detail
+        if exc.code in MEMBER_CODE_ERRORS:
+            vm.member.ask_again()
+            self.state = PaymentState(status="failed", client_id=client_id, message=vm.t("member.again"))
+            vm.changed("pay")
+            return self.state
+        # A backend without kiosk QR checkout (or one that refuses this basket).
+        status = "unavailable" if exc.code == "unknown_payment_ref_type" else "failed"
+        message = vm.t("pay.unavailable") if status == "unavailable" else error_text(vm, exc)
+        if exc.code in ("insufficient_balance", "insufficient_stored_value"):
+            message = vm.t("pay.stored_value_short")
+        self.state = PaymentState(
+            status=status, amount=cart.total if cart else 0, client_id=client_id, message=message
+        )
         vm.changed("pay")
         return self.state
 
     def pay_stored_value(self) -> PaymentState:
-        """The identified member pays the whole basket from their stored value (储值); the sale is
-        made at once, no QR."""
+        """The identified member pays from their stored value (储值): all of the basket, sold at once, or
+        as much as the balance holds, the QR paying the rest."""
         vm = self.vm
         cart = vm.checkout.cart
         if vm.member.member is None:
@@ -348,51 +450,26 @@ class PaymentFlow:
             # The QR checkout the shopper chose not to use is closed (its coupons given back).
             with contextlib.suppress(sdk.RetailError):
                 vm.client.orders.cancel_kiosk_checkout(self.state.client_id)
-        client_id = sdk.idempotency_key()
-        self.state = PaymentState(status="recording", amount=cart.total, client_id=client_id)
-        member_id = vm.member.member.id
-        try:
-            try:
-                checkout = vm.client.orders.open_kiosk_checkout(
-                    client_id, cart_session_id=vm.session_id, member_id=member_id, stored_value=cart.total
-                )
-            except sdk.ValidationFailed as exc:
-                # The member's coupons can make the basket cheaper than the cart showed: pay that total.
-                total = exc.detail.get("total") if isinstance(exc.detail, dict) else None
-                if not isinstance(total, int) or total >= cart.total:
-                    raise
-                checkout = vm.client.orders.open_kiosk_checkout(
-                    client_id, cart_session_id=vm.session_id, member_id=member_id, stored_value=total
-                )
-            order = vm.client.orders.get(checkout.order_id) if checkout.order_id else None
-        except sdk.NetworkError:
-            vm.went_offline()
-            self.state = PaymentState(status="paused", amount=cart.total, message=vm.t("pay.paused_detail"))
-            vm.changed("pay")
-            return self.state
-        except sdk.RetailError as exc:
-            key = (
-                "pay.stored_value_short"
-                if exc.code in ("insufficient_balance", "insufficient_stored_value")
-                else None
-            )
-            message = vm.t(key) if key else error_text(vm, exc)
-            self.state = PaymentState(
-                status="failed", amount=cart.total, client_id=client_id, message=message
-            )
-            vm.changed("pay")
-            return self.state
-        if order is None:
-            self.state.status, self.state.message = "failed", vm.t("pay.unavailable")
-            vm.changed("pay")
-            return self.state
-        self.state.status, self.state.order, self.state.amount = "done", order, order.total
-        vm.receipt.show(order)
-        vm.go("receipt")
+        amount = cart.total
+        for _ in range(2):
+            state = self._open(sdk.idempotency_key(), stored_value=amount)
+            if state.status != "failed":
+                return state
+            # The member's coupons can make the basket cheaper than the cart showed, or the balance
+            # may hold less than the basket: pay what the backend says, the QR the rest.
+            if not isinstance(self._last_detail, dict):
+                break
+            total, balance = self._last_detail.get("total"), self._last_detail.get("balance")
+            if isinstance(total, int) and 0 < total < amount:
+                amount = total
+            elif isinstance(balance, int) and 0 < balance < amount:
+                amount = balance
+            else:
+                break
         return self.state
 
     def poll(self) -> PaymentState:
-        """Ask for the payment's status; once paid, record the sale."""
+        """Ask for the payment's status; once paid, fetch the sale the payment recorded."""
         vm = self.vm
         if self.state.status != "waiting" or self.state.payment is None:
             return self.state
@@ -406,54 +483,49 @@ class PaymentFlow:
             self.state.status = "paid"
             self.state.message = vm.t("pay.paid")
             vm.changed("pay")
-            self.record_sale(payment.no, payment.amount)
+            self.record_sale()
         elif payment.status in FAILED:
             self.state.status = "failed"
             self.state.message = vm.t("pay.failed", reason=payment.failure_reason or payment.status)
             vm.changed("pay")
         return self.state
 
-    def sale_body(self, reference: str, amount: int) -> dict[str, Any]:
+    def record_sale(self) -> PaymentState:
+        """The paid checkout's sale (recorded by the backend with the payment); if the backend cannot be
+        reached now, the kiosk keeps it in the outbox and asks for it once it is back."""
         vm = self.vm
-        cart = vm.checkout.cart
-        assert cart is not None and self.state.client_id is not None
-        return {
-            "client_id": self.state.client_id,
-            "store_id": vm.store_id,
-            "lines": [{"sku_id": ln.sku_id, "quantity": ln.quantity} for ln in cart.lines],
-            "member_id": vm.member.member.id if vm.member.member else None,
-            "tenders": [{"method": "sandbox_qr", "amount": amount, "reference": reference}],
-            "created_at": vm.now().isoformat(),
-        }
-
-    def record_sale(self, reference: str, amount: int) -> PaymentState:
-        """Record the paid sale; if the backend cannot be reached, keep it in the outbox to replay once."""
-        vm = self.vm
-        body = self.sale_body(reference, amount)
+        client_id = self.state.client_id
+        assert client_id is not None
         self.state.status = "recording"
         try:
-            order = vm.client.orders.sell(
-                body["tenders"],
-                lines=body["lines"],
-                store_id=body["store_id"],
-                member_id=body["member_id"],
-                client_id=body["client_id"],
-                created_at=body["created_at"],
-            )
+            order = vm.client.orders.kiosk_sale(client_id)
         except sdk.NetworkError:
             vm.outbox.enqueue(
-                "kiosk_sale", "POST", "/pos/offline-sales", {"sales": [body]}, key=body["client_id"]
+                "kiosk_sale", "POST", f"/pos/kiosk-checkouts/{client_id}/sale", None, key=client_id
             )
             vm.went_offline()
             self.state.status = "queued"
             self.state.message = vm.t("pay.queued")
-            vm.receipt.queued(body)
+            vm.receipt.queued({"client_id": client_id, "amount": self.state.amount})
             vm.go("receipt")
             return self.state
-        self.state.status, self.state.order = "done", order
+        return self._done(order)
+
+    def _done(self, order: Order) -> PaymentState:
+        vm = self.vm
+        self.state.status, self.state.order, self.state.amount = "done", order, order.total
         vm.receipt.show(order)
         vm.go("receipt")
         return self.state
+
+    def cancel(self) -> None:
+        """Leave the payment: an unpaid checkout is closed, its QR, held coupons and stored value given
+        back."""
+        vm, state = self.vm, self.state
+        if state.status in ("waiting", "failed") and state.client_id and vm.online:
+            with contextlib.suppress(sdk.RetailError):
+                vm.client.orders.cancel_kiosk_checkout(state.client_id)
+        self.reset()
 
     def reset(self) -> None:
         self.state = PaymentState()
@@ -479,6 +551,20 @@ class ReceiptFlow:
             self.vm.went_offline()
         self.message = None
         self.vm.changed("receipt")
+
+    def rows(self, limit: int = 8) -> list[str]:
+        """The sale's lines for the screen: name, quantity or weight × price, line total."""
+        if self.receipt is None:
+            return []
+        vm = self.vm
+        out = []
+        for ln in self.receipt.lines:
+            specs = dict(ln.get("specs") or {})
+            amount = amount_line(ln, specs, vm.lang != "en").strip()
+            out.append(f"{vm.pick(ln['name_zh'], ln.get('name_en'))}   {amount}   ¥{yuan(ln['line_total'])}")
+        if len(out) > limit:
+            out = [*out[: limit - 1], "…"]
+        return out
 
     def queued(self, sale: dict[str, Any]) -> None:
         self.order, self.receipt, self.pending_sale = None, None, sale
@@ -552,9 +638,26 @@ class PriceCheckFlow:
             available_here=sku.available or 0,
             nearby=nearby,
         )
+        if match.embedded is not None:
+            self._label_price(code)
         self.message = None
         vm.changed("price")
         return self.result
+
+    def _label_price(self, code: str) -> None:
+        """A scale label is priced as the checkout would charge that pack (weight × price per kg)."""
+        vm = self.vm
+        assert self.result is not None
+        try:
+            priced = vm.client.orders.price_kiosk_basket(uuid.uuid4().hex, [{"barcode": code, "quantity": 1}])
+        except sdk.NetworkError:
+            vm.went_offline()
+            return
+        except sdk.RetailError:
+            return
+        line = priced.lines[0]
+        self.result.spec = vm.checkout.line_detail(line)
+        self.result.price = self.result.base_price = line.line_total
 
     def nearby_rows(self) -> list[str]:
         if self.result is None:
@@ -801,9 +904,11 @@ class KioskVM:
         """Called about once a second: an idle session returns to the attract screen. True if it reset."""
         if self.screen == "attract":
             return False
-        if self.payment.state.status in ("waiting", "paid", "recording"):
+        if self.payment.state.status in ("paid", "recording"):
             return False
-        if self.idle_for() < self.idle_timeout_s:
+        # A shown QR gets longer: the shopper may be fumbling with their phone.
+        waiting = self.payment.state.status == "waiting"
+        if self.idle_for() < self.idle_timeout_s * (PAYMENT_IDLE_FACTOR if waiting else 1):
             return False
         self.reset()
         return True
@@ -811,6 +916,7 @@ class KioskVM:
     def reset(self) -> None:
         """End the shopper's session: cart, member, payment and receipt are forgotten."""
         old = self.session_id
+        self.payment.cancel()
         if self.checkout.cart and self.checkout.cart.lines and self.online:
             with contextlib.suppress(sdk.RetailError):
                 self.client.orders.clear_cart(session_id=old)
@@ -881,13 +987,22 @@ class KioskVM:
         return True
 
     def sync(self) -> FlushReport | None:
-        """Replay the sales paid while offline, each exactly once (their client ids are the keys)."""
+        """Replay what was queued while offline, each exactly once (the client ids are the keys); a sale
+        the shopper is still waiting for on the receipt screen is shown when it comes back."""
         if not self.outbox.pending():
             return None
         with self._lock:
             report = self.outbox.flush(self.client)
         if report.stopped_by == "network":
             self.went_offline()
+        waiting = self.receipt.pending_sale
+        if waiting is not None:
+            for item in self.outbox.done():
+                if item.key == waiting.get("client_id") and isinstance(item.result, dict):
+                    order = Order.model_validate(item.result)
+                    self.payment.state.status, self.payment.state.order = "done", order
+                    self.receipt.show(order)
+                    break
         self.changed("sync")
         return report
 

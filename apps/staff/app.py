@@ -133,7 +133,14 @@ class StaffApp(AppShell):
         ):
             vm.subscribe(self.refresh)
         self._watch: Any = None
+        self._picker: ft.FilePicker | None = None
         self.forms: dict[str, dict[str, str]] = {}
+
+    def file_picker(self) -> ft.FilePicker:
+        """The page's file picker (work-order photos), made on first use."""
+        if self._picker is None:
+            self._picker = ft.FilePicker()
+        return self._picker
 
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
@@ -222,6 +229,10 @@ class StaffApp(AppShell):
             vm.at_store(store_id)
         active = self.session.active
         self.appointments.at_store(store_id, active.timezone if active else "Asia/Shanghai")
+        me = self.session.me
+        roles = list(me.roles) if me is not None else []
+        self.members.for_roles(roles)
+        self.appointments.for_staff(me.id if me is not None else None, roles)
         if store_id is not None:
             await self.today.refresh()
             await self.sync.sync()

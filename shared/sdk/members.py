@@ -14,6 +14,7 @@ from backend.members.schemas import (
     MemberCode,
     MemberMergeOut,
     MemberSummary,
+    OnlineTopUp,
     PointsEntry,
     StoredValueEntry,
     Tier,
@@ -58,6 +59,16 @@ class MembersAPI(Resource):
         return self._call(
             Call("GET", "/members/me/stored-value", params=params, model=list[StoredValueEntry])
         )
+
+    def top_up_online(self, amount: int, provider: str = "sandbox", key: str | None = None) -> OnlineTopUp:
+        """Open an online top-up: pay its ``pay_url``; the wallet is credited once the payment is confirmed.
+        Pass the same ``key`` to retry safely."""
+        headers = {"Idempotency-Key": key or idempotency_key()}
+        body = {"amount": amount, "provider": provider}
+        return self._call(Call("POST", "/members/me/topups", json=body, headers=headers, model=OnlineTopUp))
+
+    def topup(self, topup_id: int) -> OnlineTopUp:
+        return self._call(Call("GET", f"/members/me/topups/{topup_id}", model=OnlineTopUp))
 
     def top_up_at_till(
         self, member_id: int, amount: int, tender: str, store_id: int, key: str | None = None

@@ -6,11 +6,13 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
+from backend.marketing.schemas import Quote
 from backend.orders.schemas import (
     KioskCheckout,
     OfflineResult,
     Order,
     OrderEventOut,
+    OrderRating,
     OrderSummary,
     PaymentStart,
     PickTask,
@@ -119,6 +121,30 @@ class OrdersAPI(Resource):
         headers = {"Idempotency-Key": idempotency_key or new_key()}
         return self._call(Call("POST", "/orders", json=body, headers=headers, model=Order))
 
+    def place_scan_and_go(
+        self,
+        store_id: int,
+        lines: Sequence[tuple[int, int]] | Sequence[dict[str, Any]],
+        *,
+        idempotency_key: str | None = None,
+        coupon_ids: Sequence[int] | None = None,
+        note: str | None = None,
+    ) -> Order:
+        """Buy the goods scanned at ``store_id`` (扫码购); paid, the order is completed at once."""
+        body = {
+            "store_id": store_id,
+            "lines": _lines(lines),
+            "note": note,
+            "coupon_ids": None if coupon_ids is None else list(coupon_ids),
+        }
+        headers = {"Idempotency-Key": idempotency_key or new_key()}
+        return self._call(Call("POST", "/scan-and-go/orders", json=body, headers=headers, model=Order))
+
+    def check_exit_pass(self, store_id: int, code: str) -> Order:
+        """Staff at the door: the scan-and-go order an exit pass names, if it may leave this store."""
+        body = {"store_id": store_id, "code": code}
+        return self._call(Call("POST", "/scan-and-go/exit-checks", json=body, model=Order))
+
     def list(
         self, status: str | None = None, store_id: int | None = None, limit: int = 50, offset: int = 0
     ) -> list[OrderSummary]:
@@ -161,6 +187,14 @@ class OrdersAPI(Resource):
         return self._call(
             Call("POST", f"/orders/{order_id}/substitutions/{line_id}", json={"accept": accept}, model=Order)
         )
+
+    def rate(self, order_id: int, stars: int, comment: str = "") -> OrderRating:
+        """Rate a completed order of one's own (1–5 stars), once."""
+        body = {"stars": stars, "comment": comment}
+        return self._call(Call("POST", f"/orders/{order_id}/rating", json=body, model=OrderRating))
+
+    def rating(self, order_id: int) -> OrderRating:
+        return self._call(Call("GET", f"/orders/{order_id}/rating", model=OrderRating))
 
     def receipt(self, order_id: int) -> Receipt:
         return self._call(Call("GET", f"/orders/{order_id}/receipt", model=Receipt))
@@ -260,11 +294,13 @@ class OrdersAPI(Resource):
         client_id: str | None = None,
         created_at: datetime | str | None = None,
         coupon_ids: Sequence[int] | None = None,
+        member_code: str | None = None,
     ) -> Order:
         """A till or kiosk sale; ``client_id`` (made if omitted) makes a retry return the first sale.
 
         Tenders may include ``{"method": "points" | "stored_value", "amount": fen}`` for an identified
-        member; ``coupon_ids`` None uses the member's best coupons."""
+        member; ``coupon_ids`` None uses the member's best coupons. Spending stored value, points or
+        coupons at a till needs ``member_code``, the member's current signed code as scanned."""
         body = {
             "client_id": client_id or new_key(),
             "store_id": store_id,
@@ -275,7 +311,28 @@ class OrdersAPI(Resource):
             "created_at": _when(created_at),
             "coupon_ids": None if coupon_ids is None else list(coupon_ids),
         }
+        if member_code is not None:
+            body["member_code"] = member_code
         return self._call(Call("POST", "/pos/sales", json=body, model=Order))
+
+    def pos_quote(
+        self,
+        store_id: int,
+        lines: Sequence[tuple[int, int]] | Sequence[dict[str, Any]],
+        *,
+        member_id: int | None = None,
+        member_code: str | None = None,
+        coupon_ids: Sequence[int] | None = None,
+    ) -> Quote:
+        """A till basket priced exactly as the sale will charge it (the member's coupons with their code)."""
+        body = {
+            "store_id": store_id,
+            "lines": _lines(lines),
+            "member_id": member_id,
+            "member_code": member_code,
+            "coupon_ids": None if coupon_ids is None else list(coupon_ids),
+        }
+        return self._call(Call("POST", "/pos/quote", json=body, model=Quote))
 
     def open_kiosk_checkout(
         self,
@@ -287,9 +344,13 @@ class OrdersAPI(Resource):
         coupon_ids: Sequence[int] | None = None,
         points_amount: int = 0,
         stored_value: int = 0,
+        member_code: str | None = None,
     ) -> KioskCheckout:
         """Price a kiosk basket for QR payment (then ``payments.create("kiosk_sale", client_id)``); a
-        basket wholly paid with ``points_amount`` + ``stored_value`` is sold at once (status ``paid``)."""
+        basket wholly paid with ``points_amount`` + ``stored_value`` is sold at once (status ``paid``),
+        one partly paid with stored value leaves ``due`` for the QR. Naming a member needs
+        ``member_code``, their signed code as scanned. ``lines`` may carry scale labels as
+        ``{"barcode": label, "quantity": n}``."""
         body = {
             "client_id": client_id,
             "cart_session_id": cart_session_id,
@@ -299,11 +360,27 @@ class OrdersAPI(Resource):
             "points_amount": points_amount,
             "stored_value": stored_value,
         }
+        if member_code is not None:
+            body["member_code"] = member_code
         return self._call(Call("POST", "/pos/kiosk-checkouts", json=body, model=KioskCheckout))
 
     def cancel_kiosk_checkout(self, client_id: str) -> KioskCheckout:
         """Close an unpaid kiosk checkout (the shopper walked away); its coupons are given back."""
         return self._call(Call("POST", f"/pos/kiosk-checkouts/{client_id}/cancel", model=KioskCheckout))
+
+    def kiosk_checkout(self, client_id: str) -> KioskCheckout:
+        return self._call(Call("GET", f"/pos/kiosk-checkouts/{client_id}", model=KioskCheckout))
+
+    def kiosk_sale(self, client_id: str) -> Order:
+        """The sale a paid kiosk checkout recorded (the same sale however often it is asked)."""
+        return self._call(Call("POST", f"/pos/kiosk-checkouts/{client_id}/sale", model=Order))
+
+    def price_kiosk_basket(
+        self, session_id: str, lines: Sequence[tuple[int, int]] | Sequence[dict[str, Any]] = ()
+    ) -> PricedCartOut:
+        """The kiosk session's cart priced with its scale-labelled packs (``{"barcode", "quantity"}``)."""
+        body = {"cart_session_id": session_id, "lines": _lines(lines)}
+        return self._call(Call("POST", "/pos/kiosk-baskets", json=body, model=PricedCartOut))
 
     def upload_offline(self, sales: Sequence[dict[str, Any]]) -> list[OfflineResult]:
         """Sales made offline, each a dict with its own ``client_id`` and ``created_at``."""

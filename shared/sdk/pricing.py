@@ -134,3 +134,8 @@ class PricingAPI(Resource):
 
     def apply_markdowns(self) -> MarkdownRun:
         return self._call(Call("POST", "/pricing/markdowns/apply", model=MarkdownRun))
+
+    def mark_down(self, store_id: int, batch_id: int, percent_bp: int) -> Markdown:
+        """Mark down a near-expiry batch at the store (``percent_bp`` off, e.g. 3000 = 30%)."""
+        body = {"batch_id": batch_id, "percent_bp": percent_bp}
+        return self._call(Call("POST", f"/pricing/stores/{store_id}/markdowns", json=body, model=Markdown))

@@ -24,6 +24,11 @@ ERROR_KEYS = {
     "store_forbidden": "staff.error.store_forbidden",
     "forbidden": "staff.error.forbidden",
     "picking_task_not_found": "staff.error.task_not_found",
+    "member_code_required": "staff.error.member_code_required",
+    "member_code_invalid": "staff.error.member_code_invalid",
+    "not_near_expiry": "staff.error.not_near_expiry",
+    "batch_not_found": "staff.error.batch_not_found",
+    "work_order_not_found": "staff.error.work_order_not_found",
 }
 
 

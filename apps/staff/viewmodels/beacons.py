@@ -85,6 +85,7 @@ class BeaconsVM(StaffViewModel):
         self.sightings: list[Sighting] = []
         self.bluetooth: bool | None = None
         self.verified: BeaconVerified | None = None
+        self.verified_id: int | None = None
 
     def at_store(self, store_id: int | None) -> None:
         if store_id != self.store_id:
@@ -147,7 +148,14 @@ class BeaconsVM(StaffViewModel):
         await self.load()
         return beacon
 
+    async def check(self, beacon: Beacon) -> bool:
+        """Verify a bound beacon standing next to it: listen (unless just heard), then send the signal."""
+        if not self.sightings and not await self.scan():
+            return False
+        return await self.verify(beacon)
+
     async def verify(self, beacon: Beacon) -> bool:
+        self.verified = None
         samples = [
             float(s.rssi)
             for s in self.sightings
@@ -162,6 +170,6 @@ class BeaconsVM(StaffViewModel):
         result = await self._run(self.client.stores.verify_beacon(self.store_id, beacon.id, samples))
         if result is None:
             return False
-        self.verified = result
+        self.verified, self.verified_id = result, beacon.id
         self.notify()
         return True

@@ -72,6 +72,9 @@ class CashierVM(StaffViewModel):
         self.lines: list[TillLine] = []
         self.known: dict[str, Item] = {}
         self.member: MemberSummary | None = None
+        # The member's signed code as scanned: it lets the sale spend their coupons, points and stored
+        # value (a member found by phone number earns points but spends nothing).
+        self.member_code: str | None = None
         self.quote: Quote | None = None
         self.entry = ""
         self.results: list[ProductSummary] = []
@@ -212,13 +215,19 @@ class CashierVM(StaffViewModel):
         return merged
 
     async def reprice(self) -> None:
-        """Ask the promotion engine for this basket's price at the store (while the backend answers)."""
+        """Price the basket exactly as the sale will charge it: promotions, and for a member identified
+        by their code their best coupons and tier price (while the backend answers)."""
         self.quote = None
         if not self.lines or self.store_id is None:
             self.notify()
             return
         try:
-            self.quote = await self.client.marketing.quote(self.store_id, list(self._merged().items()), "pos")
+            self.quote = await self.client.orders.pos_quote(
+                self.store_id,
+                list(self._merged().items()),
+                member_id=self.member.id if self.member else None,
+                member_code=self.member_code,
+            )
             self.sync.online = True
         except NetworkError:
             self.quote = None
@@ -239,12 +248,13 @@ class CashierVM(StaffViewModel):
         if member is None:
             return False
         self.member = member
-        self.notify()
+        self.member_code = None if text.isdigit() else text
+        await self.reprice()
         return True
 
-    def forget_member(self) -> None:
-        self.member = None
-        self.notify()
+    async def forget_member(self) -> None:
+        self.member, self.member_code = None, None
+        await self.reprice()
 
     # --- paying
 
@@ -254,6 +264,7 @@ class CashierVM(StaffViewModel):
             "store_id": self.store_id,
             "lines": [{"sku_id": sku, "quantity": qty} for sku, qty in self._merged().items()],
             "member_id": self.member.id if self.member else None,
+            "member_code": self.member_code,
             "tenders": tenders,
             "created_at": datetime.now(UTC).isoformat(),
         }
@@ -311,6 +322,7 @@ class CashierVM(StaffViewModel):
             lines=body["lines"],
             store_id=self.store_id,
             member_id=body["member_id"],
+            member_code=body["member_code"],
             client_id=self.client_id,
             created_at=body["created_at"],
         )
@@ -329,7 +341,7 @@ class CashierVM(StaffViewModel):
         return "\n".join(rows)
 
     def new_sale(self) -> None:
-        self.lines, self.member, self.quote, self.results = [], None, None, []
+        self.lines, self.member, self.member_code, self.quote, self.results = [], None, None, None, []
         self.order = self.receipt = self.queued_sale = None
         self.return_order = self.returned = None
         self.client_id, self.entry = idempotency_key(), ""

@@ -181,9 +181,10 @@ class StocktakeVM(_StoreVM):
         take = await self._run(self.client.inventory.stocktake_action(self.take.id, action))
         if take is None:
             return False
-        self.take = take
         if action in ("submit", "post"):
+            # The variance is read before the new state shows, so the next step's button appears enabled.
             await self.review()
+        self.take = take
         self.notify()
         return True
 
@@ -390,17 +391,38 @@ class AdjustVM(_StoreVM):
         return True
 
 
+# The one-tap markdown on a near-expiry batch (basis points off).
+MARKDOWN_BP = 3000
+
+
 class ExpiryVM(_StoreVM):
-    """Batches that expire soon, soonest first, so they go to the front or are marked down."""
+    """Batches that expire soon, soonest first, so they go to the front or are marked down (one tap)."""
 
     def __init__(self, client: AsyncClient) -> None:
         super().__init__(client)
         self.batches: list[Batch] = []
         self.days = 7
+        # batch id -> basis points off in force; SKU id -> its price at the store now.
+        self.marked: dict[int, int] = {}
+        self.prices: dict[int, int] = {}
 
     def clear(self) -> None:
-        self.batches = []
+        self.batches, self.marked, self.prices = [], {}, {}
         super().clear()
+
+    async def mark_down(self, batch_id: int, percent_bp: int = MARKDOWN_BP) -> bool:
+        """Mark a near-expiry batch down at this store; the shelf price follows at once."""
+        if self.store_id is None:
+            return False
+        done = await self._run(self.client.pricing.mark_down(self.store_id, batch_id, percent_bp))
+        if done is None:
+            return False
+        self.marked[batch_id] = done.percent_bp
+        price = await self._run(self.client.pricing.price(done.sku_id, self.store_id))
+        if price is not None:
+            self.prices[done.sku_id] = price.price
+        self.notify()
+        return True
 
     async def load(self, days: int | None = None) -> bool:
         if self.store_id is None:
@@ -411,5 +433,10 @@ class ExpiryVM(_StoreVM):
             return False
         self.batches = sorted((b for b in found if b.quantity > 0), key=lambda b: b.expires_on or date.max)
         await self.learn([b.sku_id for b in self.batches])
+        try:
+            markdowns = await self.client.pricing.markdowns(self.store_id)
+        except RetailError:
+            markdowns = []
+        self.marked = {m.batch_id: m.percent_bp for m in markdowns}
         self.notify()
         return True

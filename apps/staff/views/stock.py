@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import flet as ft
 
+from apps.staff.viewmodels.stock import MARKDOWN_BP
 from apps.staff.views.common import desk_bar, error_banner, page_view, scan_field, submitted, yuan
 from shared.i18n import pick
 from shared.ui import controls as ui
@@ -73,7 +74,14 @@ def stocktake(app: StaffApp) -> ft.View:
             ],
         ]
     else:
-        body.append(ui.title(app.t("staff.stocktake.status", id=take.id, status=take.status), size=20))
+        body.append(
+            ui.title(
+                app.t(
+                    "staff.stocktake.status", id=take.id, status=app.t(f"staff.stocktake.state.{take.status}")
+                ),
+                size=20,
+            )
+        )
         if take.status == "open":
             body += [
                 ft.Row(
@@ -382,7 +390,28 @@ def expiry(app: StaffApp) -> ft.View:
     body: list[ft.Control | None] = [error_banner(app, vm)]
     if not vm.batches:
         body.append(ui.muted(app.t("staff.expiry.none", days=vm.days), 16))
+
+    def mark(batch_id: int):  # type: ignore[no-untyped-def]
+        async def handler(_e: object) -> None:
+            await vm.mark_down(batch_id)
+
+        return handler
+
     for b in vm.batches:
+        marked = vm.marked.get(b.id)
+        action: ft.Control
+        if marked is None:
+            action = ui.primary_button(
+                app.t("staff.expiry.markdown", percent=MARKDOWN_BP // 100),
+                mark(b.id),
+                busy=vm.busy,
+                icon=ft.Icons.SELL_OUTLINED,
+            )
+        else:
+            label = app.t("staff.expiry.marked", percent=f"{marked / 100:g}")
+            if b.sku_id in vm.prices:
+                label += " · " + app.t("staff.expiry.now", price=yuan(vm.prices[b.sku_id]))
+            action = ui.badge(label, good=True)
         body.append(
             ui.card(
                 ft.Row(
@@ -403,6 +432,7 @@ def expiry(app: StaffApp) -> ft.View:
                             ],
                             expand=True,
                         ),
+                        action,
                     ]
                 ),
                 padding=14,

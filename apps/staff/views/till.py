@@ -98,12 +98,14 @@ def build(app: StaffApp) -> ft.View:
         await vm.identify(submitted(e, form["member"]))
 
     async def forget(_e: object) -> None:
-        vm.forget_member()
+        await vm.forget_member()
 
     def tender(method: str):  # type: ignore[no-untyped-def]
-        async def handler(_e: object) -> None:
+        async def handler(e: object) -> None:
             if method == "cash":
-                text = form["cash"].strip()
+                # Enter in the cash field carries its text; a tap uses what the field last reported.
+                text = submitted(e, form["cash"]).strip()
+                form["cash"] = text
                 amount = round(float(text) * 100) if text.replace(".", "", 1).isdigit() else None
                 await vm.pay("cash", amount)
             elif method == "card":
@@ -183,6 +185,8 @@ def build(app: StaffApp) -> ft.View:
                 ]
             )
         )
+        if vm.member_code is None:
+            right.append(ui.muted(app.t("staff.till.no_code"), 14))
     elif not vm.done:
         right.append(
             ft.Row(
@@ -257,6 +261,7 @@ def build(app: StaffApp) -> ft.View:
                             form["cash"],
                             changed("cash"),
                             keyboard=ft.KeyboardType.NUMBER,
+                            on_submit=tender("cash"),
                         ),
                         expand=True,
                     )

@@ -68,7 +68,7 @@ def main(spec_path: str) -> int:
 
     config = KioskConfig(**spec["config"])
     config.printer = str(shots / "printer.bin")
-    vm = KioskVM(sdk.Client(config.base_url, timeout=8), config, Outbox(shots / "outbox.db"))
+    vm = KioskVM(sdk.Client(config.base_url, timeout=30), config, Outbox(shots / "outbox.db"))
     source = QueueSource()
     app = create_app(vm, source)
     result: dict[str, Any] = {"shots": [], "steps": []}
@@ -97,7 +97,7 @@ def main(spec_path: str) -> int:
             time.sleep(0.05)
         time.sleep(0.35)  # let the screen re-render and the fade finish
 
-    def wait(cond: Any, what: str, timeout: float = 20.0) -> None:
+    def wait(cond: Any, what: str, timeout: float = 45.0) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if cond():
@@ -147,6 +147,7 @@ def main(spec_path: str) -> int:
                 show(ean13_image(code))
                 wait(lambda n=n: vm.checkout.item_count == n, f"{n} items in the cart")
                 result["steps"].append(f"scanned {code}")
+            result["cart_lines"] = [[ln.label, ln.weight_g, ln.line_total] for ln in vm.checkout.cart.lines]
             shot(f"{prefix}-02-checkout")
             if spec["flow"] == "full":
                 press("checkout", "member_button")
@@ -167,33 +168,25 @@ def main(spec_path: str) -> int:
                 result["payment"] = vm.payment.state.status
                 result["payment_message"] = vm.payment.state.message
                 shot(f"{prefix}-04-pay")
-                if vm.payment.state.status == "waiting":
-                    import httpx
+                if vm.payment.state.status != "waiting":
+                    raise RuntimeError(f"no QR payment: {vm.payment.state}")
+                import httpx
 
-                    # What the shopper's phone does on the pay page the QR opens.
-                    path = vm.payment.state.payment.pay_url.split("/api/v1", 1)[1]
-                    confirm = f"{config.base_url}/api/v1{path}/confirm"
-                    httpx.post(confirm, timeout=10).raise_for_status()
-                    wait(lambda: vm.screen == "receipt" and vm.receipt.receipt is not None, "receipt", 30)
-                    press("receipt", "print_button")
-                    wait(lambda: vm.receipt.printed_to is not None, "printed")
-                    result["printed"] = str(vm.receipt.printed_to)
-                    result["receipt_qr"] = vm.receipt.receipt.qr
-                    result["order_number"] = vm.receipt.receipt.number
-                    shot(f"{prefix}-05-receipt")
-                else:
-                    # No payable kiosk sale in the backend yet: record the sale as the step after a
-                    # confirmed payment would, to exercise the receipt screen and the printer.
-                    vm.payment.state.client_id = sdk.idempotency_key()
-                    amount = vm.checkout.cart.total
-                    app.run_bg(vm.payment.record_sale, "E2E-NO-PROVIDER", amount)
-                    wait(lambda: vm.screen == "receipt" and vm.receipt.receipt is not None, "receipt", 30)
-                    press("receipt", "print_button")
-                    wait(lambda: vm.receipt.printed_to is not None, "printed")
-                    result["printed"] = str(vm.receipt.printed_to)
-                    result["receipt_qr"] = vm.receipt.receipt.qr
-                    result["order_number"] = vm.receipt.receipt.number
-                    shot(f"{prefix}-05-receipt")
+                # What the shopper's phone does on the pay page the QR opens.
+                path = vm.payment.state.payment.pay_url.split("/api/v1", 1)[1]
+                confirm = f"{config.base_url}/api/v1{path}/confirm"
+                httpx.post(confirm, timeout=10).raise_for_status()
+                wait(lambda: vm.screen == "receipt" and vm.receipt.receipt is not None, "receipt", 30)
+                press("receipt", "print_button")
+                wait(lambda: vm.receipt.printed_to is not None, "printed")
+                result["printed"] = str(vm.receipt.printed_to)
+                result["receipt_qr"] = vm.receipt.receipt.qr
+                result["order_number"] = vm.receipt.receipt.number
+                result["receipt_lines"] = [
+                    [ln["quantity"], ln["line_total"], ln.get("specs", {}).get("净重")]
+                    for ln in vm.receipt.receipt.lines
+                ]
+                shot(f"{prefix}-05-receipt")
                 on_main(lambda: app.act("reset"))
                 settle()
             else:

@@ -9,10 +9,12 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from apps.kiosk.viewmodels import KioskConfig, bind_device
-from shared.devices.gtin import check_digit
+from backend.catalog.models import Sku
+from shared.devices.gtin import check_digit, make_in_store
 from tests.backend.orders.factories import put_stock
 from tests.factories import (
     PASSWORD,
@@ -42,6 +44,8 @@ class World:
     member_id: int
     member_headers: dict[str, str]
     manager: Any
+    # A fresh item sold by weight: (sku, a scale label for a 612 g pack); its price is for 50 g.
+    weighed: tuple[Any, str] | None = None
 
 
 async def build_world(
@@ -59,6 +63,11 @@ async def build_world(
         await put_stock(session, store, sku, 20)
         await put_stock(session, other, sku, 7)
         items.append((sku, code))
+    grapes = await create_sku(
+        session, price=150, name="葡萄", barcode=make_in_store("26", 77, 0), shelf="F01"
+    )
+    await session.execute(update(Sku).where(Sku.id == grapes.id).values(weight_g=50))
+    await put_stock(session, store, grapes, 5)
     member = await create_member(session, name="王小明")
     await session.commit()
     headers = bearer(await member_token(client, app, member.phone))
@@ -66,7 +75,17 @@ async def build_world(
     config = await asyncio.to_thread(
         bind_device, base_url, manager.username, PASSWORD, store.id, "自助收银1", config_path
     )
-    return World(store, other, items, config, config_path, member.id, headers, manager)
+    return World(
+        store,
+        other,
+        items,
+        config,
+        config_path,
+        member.id,
+        headers,
+        manager,
+        (grapes, make_in_store("26", 77, 612)),
+    )
 
 
 async def member_code(client: httpx.AsyncClient, headers: dict[str, str]) -> str:

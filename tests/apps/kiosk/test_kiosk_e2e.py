@@ -49,7 +49,7 @@ def run_kiosk(spec: dict, tmp_path: Path) -> dict:  # type: ignore[type-arg]
 
 async def test_kiosk_window_scan_member_pay_price_pickup(session, client, app, live_server, tmp_path) -> None:
     world = await build_world(session, client, app, live_server.url, tmp_path)
-    code = await member_code(client, world.member_headers)
+    assert world.weighed is not None
     milk, _bread, _apple = (sku for sku, _ in world.items)
     order = (await place(client, world.member_headers, pickup_body(world.store, [(milk, 1)]))).json()
     await pay(client, world.member_headers, order["id"])
@@ -63,9 +63,12 @@ async def test_kiosk_window_scan_member_pay_price_pickup(session, client, app, l
     ).json()
     if ARTIFACTS.exists():
         shutil.rmtree(ARTIFACTS)
+    code = await member_code(client, world.member_headers)
+    # Three packaged items and a pack of grapes weighed in the store (612 g at ¥30.00/kg).
+    items = [barcode for _, barcode in world.items] + [world.weighed[1]]
     base = {
         "config": asdict(world.config),
-        "items": [barcode for _, barcode in world.items],
+        "items": items,
         "member_code": code,
         "shots": str(ARTIFACTS),
     }
@@ -80,13 +83,16 @@ async def test_kiosk_window_scan_member_pay_price_pickup(session, client, app, l
     first = await asyncio.to_thread(run_kiosk, portrait, tmp_path)
     second = await asyncio.to_thread(run_kiosk, landscape, tmp_path)
 
-    assert first["steps"] == [f"scanned {barcode}" for _, barcode in world.items]
+    assert first["steps"] == [f"scanned {barcode}" for barcode in items]
+    assert [world.weighed[1], 612, 1836] in first["cart_lines"]
+    assert [1, 1836, "612 g"] in first["receipt_lines"]
     assert "*" in first["member"]
     # The kiosk shows the sandbox QR; the test confirms it as the shopper's phone would.
     assert first["payment"] == "waiting", first
     printed = parse(Path(first["printed"]).read_bytes())
     assert printed.qr == [first["receipt_qr"]] and printed.cuts == 1
     assert first["order_number"] in printed.text() and "王" not in printed.text()
+    assert "  612 g x ¥30.00/kg" in printed.text() and "18.36" in printed.text()
     assert first["price"] == 1200 and first["nearby"][0].startswith("人民广场店")
     assert first["pickup"].startswith(f"订单 {order['number']} 已备好")
     assert first["help_call"] == "age_check"

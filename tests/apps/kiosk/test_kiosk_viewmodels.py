@@ -6,6 +6,7 @@ import asyncio
 import json
 import os
 import stat
+import time
 
 import httpx
 import pytest
@@ -29,6 +30,13 @@ class Clock:
 @pytest.fixture
 async def world(session, client, app, live_server, tmp_path) -> World:  # type: ignore[no-untyped-def]
     return await build_world(session, client, app, live_server.url, tmp_path)
+
+
+def phone_pays(world: World, state) -> None:  # type: ignore[no-untyped-def]
+    """What the shopper's phone does on the sandbox pay page the kiosk's QR opens."""
+    assert state.status == "waiting" and state.payment is not None, state
+    path = state.payment.pay_url.split("/api/v1", 1)[1]
+    httpx.post(f"{world.config.base_url}/api/v1{path}/confirm", timeout=10).raise_for_status()
 
 
 def kiosk(world: World, tmp_path, clock: Clock | None = None) -> KioskVM:  # type: ignore[no-untyped-def]
@@ -143,8 +151,9 @@ async def test_paid_sale_recorded_and_receipt_printed(world: World, tmp_path) ->
         vm.handle_code(milk_code)
         vm.handle_code(bread_code)
         vm.handle_code(milk_code)
-        vm.payment.state.client_id = sdk.idempotency_key()
-        state = vm.payment.record_sale("SANDBOX-TRADE-1", 2500)
+        started = vm.payment.start()
+        phone_pays(world, started)
+        state = vm.payment.poll()
         assert state.status == "done" and vm.screen == "receipt"
         order = state.order
         assert order is not None and order.channel == "kiosk" and order.total == 2500
@@ -160,13 +169,8 @@ async def test_paid_sale_recorded_and_receipt_printed(world: World, tmp_path) ->
         assert total["bold"] and total["double_height"] and total["text"].endswith("25.00")
         assert printed.qr == [receipt.qr]
         assert "牛奶" in render_text(receipt, vm.store_name)
-        # A retry of the same sale (same client id) changes nothing.
-        again = vm.client.orders.sell(
-            [{"method": "sandbox_qr", "amount": 2500}],
-            lines=[(milk.id, 2), (bread.id, 1)],
-            client_id=order.client_id,
-        )
-        assert again.id == order.id
+        # Asking for the sale again (same client id) returns the same sale.
+        assert vm.client.orders.kiosk_sale(order.client_id or "").id == order.id
 
     await asyncio.to_thread(work)
 
@@ -178,28 +182,35 @@ async def test_offline_pauses_payments_and_replays_paid_sales_once(world: World,
     def work() -> None:
         vm = kiosk(world, tmp_path)
         vm.handle_code(milk_code)
-        vm.payment.state.client_id = sdk.idempotency_key()
-        client_id = vm.payment.state.client_id
-        vm.client.http.base_url = "http://127.0.0.1:9"  # the backend goes away after the shopper paid
-        state = vm.payment.record_sale("SANDBOX-TRADE-2", 650)
+        started = vm.payment.start()
+        client_id = started.client_id
+        phone_pays(world, started)
+        # The payment (and with it the sale) lands on the backend; then the kiosk loses the network.
+        with sdk.Client(url) as phone_side:
+            phone_side.auth.use_device_token(world.config.device_token)
+            assert phone_side.payments.sync(started.payment.id).status == "succeeded"
+        vm.client.http.base_url = "http://127.0.0.1:9"
+        state = vm.payment.record_sale()
         assert state.status == "queued" and not vm.online
         assert vm.pending_sales == 1 and vm.screen == "receipt"
         assert vm.receipt.message == "交易已保存，网络恢复后可补打小票"
         # No new payments while offline.
-        vm.reset()
         assert vm.payment.start().status == "paused"
+        assert vm.payment.pay_stored_value().status in ("paused", "failed")
         assert vm.t("pay.paused") == "暂停收款"
         assert not vm.check_backend()
         assert vm.pending_sales == 1
         vm.client.http.base_url = url
         assert vm.check_backend() and vm.online
         assert vm.pending_sales == 0
+        # The sale the shopper was waiting for is on the receipt screen again, printable.
+        assert vm.receipt.receipt is not None and vm.receipt.order is not None
+        assert vm.receipt.order.client_id == client_id
         done = vm.outbox.done()
-        assert len(done) == 1 and done[0].result[0]["status"] == "applied"
+        assert len(done) == 1 and done[0].result["client_id"] == client_id
         assert vm.sync() is None  # nothing left to send
-        # Uploading the same sale again is recognised as the same sale.
-        replay = vm.client.orders.upload_offline(done[0].body["sales"])
-        assert replay[0].status == "duplicate" and replay[0].order_id == done[0].result[0]["order_id"]
+        # Replaying the same write again names the same sale.
+        assert vm.client.orders.kiosk_sale(client_id).id == done[0].result["id"]
         sales = [o for o in vm.client.orders.list(store_id=world.store.id) if o.channel == "kiosk"]
         assert len(sales) == 1
         order = vm.client.orders.get(sales[0].id)
@@ -320,66 +331,173 @@ async def test_help_calls_reach_the_stores_staff(world: World, tmp_path, client,
     assert (await client.get(f"/api/v1/stores/{world.store.id}/help-calls", headers=other)).status_code == 403
 
 
-async def test_a_member_pays_with_stored_value(world: World, tmp_path, client, session) -> None:
-    (milk, milk_code), (bread, bread_code), _ = world.items
+async def _top_up(client, session, world: World, amount: int) -> None:  # type: ignore[no-untyped-def]
     cashier = await staff(client, session, ["cashier"], [world.store])
-    top_up = {"amount": 1000, "tender": "cash", "store_id": world.store.id}
     response = await client.post(
         f"/api/v1/members/{world.member_id}/stored-value/topups",
-        json=top_up,
-        headers={**cashier, "Idempotency-Key": "top-up-kiosk-1"},
+        json={"amount": amount, "tender": "cash", "store_id": world.store.id},
+        headers={**cashier, "Idempotency-Key": sdk.idempotency_key()},
     )
     assert response.status_code in (200, 201), response.text
+
+
+async def test_a_member_pays_with_stored_value(world: World, tmp_path, client, session) -> None:
+    """Stored value pays the whole basket, or as much as the balance holds with the QR paying the rest;
+    never half a basket."""
+    (milk, milk_code), (bread, bread_code), _ = world.items
+    await _top_up(client, session, world, 1000)
     code = await member_code(client, world.member_headers)
 
-    def work() -> tuple[int, str | None, int, str | None]:
+    def work() -> list[tuple[str, int, str | None]]:
         vm = kiosk(world, tmp_path)
+        seen = []
         vm.handle_code(milk_code)
         vm.go("pay")
         assert vm.payment.pay_stored_value().status == "failed"
         assert vm.payment.state.message == "请先扫描会员码，再用储值支付"
         vm.go("checkout")
         vm.handle_code(code)
-        vm.handle_code(bread_code)  # 6.50 + 12.00 is more than the 10.00 balance
-        short = vm.payment.pay_stored_value()
-        assert short.status == "failed", short
-        short_message = short.message
-        vm.checkout.remove(bread.id)
-        paid = vm.payment.pay_stored_value()
-        assert paid.status == "done" and vm.screen == "receipt", paid
+        whole = vm.payment.pay_stored_value()  # 6.50 of the 10.00 balance
+        assert whole.status == "done" and vm.screen == "receipt", whole
         assert vm.receipt.receipt is not None and "储值" in vm.receipt.receipt.text
-        assert paid.order is not None
-        return paid.order.total, short_message, paid.order.member_id or 0, vm.receipt.receipt.text
+        assert whole.order is not None and whole.order.member_id == world.member_id
+        seen.append(("whole", whole.order.total, None))
+        vm.reset()
+        vm.handle_code(code)
+        vm.handle_code(milk_code)
+        vm.handle_code(bread_code)  # 18.50, more than the 3.50 left
+        part = vm.payment.pay_stored_value()
+        assert part.status == "waiting" and part.amount == 1850 - 350, part
+        seen.append(("part", part.amount, part.message))
+        phone_pays(world, part)
+        done = vm.payment.poll()
+        assert done.status == "done" and done.order is not None and done.order.total == 1850
+        tenders = {t["method"]: t["amount"] for t in vm.receipt.receipt.tenders}
+        assert tenders == {"stored_value": 350, "sandbox_qr": 1500}
+        vm.reset()
+        vm.handle_code(code)
+        vm.handle_code(milk_code)
+        empty = vm.payment.pay_stored_value()  # nothing left: pay by QR instead
+        seen.append((empty.status, empty.amount, empty.message))
+        return seen
 
-    total, short_message, member_id, _text = await asyncio.to_thread(work)
-    assert short_message == "储值余额不足，请扫码支付"
-    assert total == milk.base_price and member_id == world.member_id
+    seen = await asyncio.to_thread(work)
+    assert seen[0] == ("whole", milk.base_price, None)
+    assert seen[1] == ("part", 1500, "储值已付 ¥3.50，请扫码支付余下 ¥15.00")
+    assert seen[2] == ("failed", 650, "储值余额不足，请扫码支付")
     wallet = (await client.get("/api/v1/members/me/wallet", headers=world.member_headers)).json()
-    assert wallet["stored_value"] == 1000 - total
+    assert wallet["stored_value"] == 0 and bread.base_price == 1200
 
 
-async def test_scale_labels_add_their_units_to_the_cart(world: World, tmp_path, client, session) -> None:
-    from sqlalchemy import update
+async def test_an_abandoned_part_payment_gives_the_stored_value_back(
+    world: World, tmp_path, client, session
+) -> None:
+    _, (_bread, bread_code), _ = world.items
+    await _top_up(client, session, world, 500)
+    code = await member_code(client, world.member_headers)
 
-    from backend.catalog.models import Sku
-    from shared.devices.gtin import make_in_store
-    from tests.backend.orders.factories import put_stock
-    from tests.factories import create_sku
+    def balance(vm: KioskVM) -> int:
+        url = f"{world.config.base_url}/api/v1/members/me/wallet"
+        return int(httpx.get(url, headers=world.member_headers, timeout=10).json()["stored_value"])
 
-    grapes = await create_sku(session, name="葡萄", price=150, barcode=make_in_store("26", 77, 0))
-    await session.execute(update(Sku).where(Sku.id == grapes.id).values(weight_g=50))
-    await put_stock(session, world.store, grapes, 200)
-    await session.commit()
+    def work() -> None:
+        clock = Clock()
+        vm = kiosk(world, tmp_path, clock)
+        vm.handle_code(code)
+        vm.handle_code(bread_code)
+        part = vm.payment.pay_stored_value()
+        assert part.status == "waiting" and part.amount == 700 and balance(vm) == 0
+        vm.payment.cancel()  # back to the cart
+        assert balance(vm) == 500 and vm.payment.state.status == "idle"
+        again = vm.payment.pay_stored_value()
+        assert again.status == "waiting" and balance(vm) == 0
+        clock.now += vm.idle_timeout_s + 1
+        assert not vm.tick()  # a shown QR waits longer
+        clock.now += 2 * vm.idle_timeout_s
+        assert vm.tick() and vm.screen == "attract"
+        assert balance(vm) == 500
+        assert vm.client.orders.kiosk_checkout(again.client_id or "").status == "cancelled"
 
-    def work() -> tuple[int, str | None]:
+    await asyncio.to_thread(work)
+
+
+async def test_a_lapsed_member_code_is_asked_for_again(
+    world: World, tmp_path, client, session, settings
+) -> None:
+    """Nothing of the member's is spent on an old code: the kiosk asks them to show it again."""
+    from backend.core.security import qr_private_key
+    from shared import codes
+
+    (_milk, milk_code), _, _ = world.items
+    await _top_up(client, session, world, 1000)
+    code = await member_code(client, world.member_headers)
+    lapsed = codes.sign(
+        qr_private_key(settings.var_dir), "member", {"m": world.member_id}, 60, now=time.time() - 3600
+    )
+
+    def work() -> None:
         vm = kiosk(world, tmp_path)
-        assert vm.checkout.scan(make_in_store("26", 77, 612))
-        line = next(ln for ln in vm.checkout.cart.lines if ln.sku_id == grapes.id)  # type: ignore[union-attr]
-        return line.quantity, vm.checkout.state.message
+        vm.handle_code(code)
+        vm.handle_code(milk_code)
+        vm.member.code = lapsed  # as if the shopper had shown it an hour ago
+        state = vm.payment.pay_stored_value()
+        assert state.status == "failed" and vm.screen == "member"
+        assert vm.member.member is None and vm.member.message == "请再次出示会员码以确认使用会员权益"
+        vm.handle_code(code)
+        assert vm.screen == "checkout" and vm.member.member is not None
+        assert vm.payment.pay_stored_value().status == "done"
 
-    quantity, message = await asyncio.to_thread(work)
-    assert quantity == 12  # 612 g in 50 g units
-    assert message is not None and message.endswith("（612 克）")
+    await asyncio.to_thread(work)
+
+
+async def test_scale_labels_are_charged_what_they_say(world: World, tmp_path) -> None:
+    """A weighed pack is one line charged weight × price per kg; the receipt shows both."""
+    (milk, milk_code), _, _ = world.items
+    assert world.weighed is not None
+    grapes, label = world.weighed
+    from shared.devices.gtin import make_in_store
+
+    light = make_in_store("26", 77, 480)
+
+    def work() -> None:
+        vm = kiosk(world, tmp_path)
+        assert vm.checkout.scan(label)
+        message = vm.checkout.state.message or ""
+        assert message.startswith("已加入：葡萄") and message.endswith("（612 克）")
+        vm.handle_code(milk_code)
+        assert vm.checkout.scan(light)
+        cart = vm.checkout.cart
+        assert cart is not None and vm.checkout.item_count == 3
+        weighed = {ln.label: ln for ln in cart.lines if ln.sku_id == grapes.id}
+        assert weighed[label].weight_g == 612 and weighed[label].line_total == 1836
+        assert weighed[light].line_total == 1440
+        assert vm.checkout.line_detail(weighed[label]) == "称重 612 克 × ¥30.00/千克"
+        assert cart.total == 650 + 1836 + 1440
+        vm.checkout.increment(grapes.id, light)
+        assert vm.checkout.cart.total == 650 + 1836 + 2 * 1440
+        vm.checkout.remove(grapes.id, light)
+        vm.checkout.increment(milk.id)
+        assert vm.checkout.cart.total == 2 * 650 + 1836
+        started = vm.payment.start()
+        assert started.status == "waiting" and started.amount == 2 * 650 + 1836
+        phone_pays(world, started)
+        done = vm.payment.poll()
+        assert done.status == "done" and done.order is not None
+        lines = {(ln.sku_id, ln.unit_price, ln.quantity) for ln in done.order.lines}
+        assert lines == {(milk.id, 650, 2), (grapes.id, 1836, 1)}
+        text = render_text(vm.receipt.receipt, vm.store_name)
+        assert "  612 g x ¥30.00/kg" in text and "18.36" in text, text
+        assert any(r.endswith("612 g x ¥30.00/kg   ¥18.36") for r in vm.receipt.rows()), vm.receipt.rows()
+        vm.toggle_language()
+        assert vm.checkout.line_detail(weighed[label]) == "612 g × ¥30.00/kg"
+        # The price checker prices a label as the checkout charges that pack.
+        vm.reset()
+        vm.go("price")
+        vm.handle_code(light)
+        assert vm.price.result is not None and vm.price.result.price == 1440
+        assert vm.price.result.spec == "称重 480 克 × ¥30.00/千克"
+
+    await asyncio.to_thread(work)
 
 
 def test_usb_scanner_keystrokes_make_one_code_per_enter() -> None:

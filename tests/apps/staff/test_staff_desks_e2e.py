@@ -15,7 +15,14 @@ import pytest
 from tests.apps.staff.staff_world import ean13
 from tests.backend.marketing.factories import create_coupon, create_template
 from tests.backend.orders.factories import put_stock, stock_row
-from tests.e2e.browser import ARTIFACTS, FlutterPage, chromium_available, foreground_page, open_browser
+from tests.e2e.browser import (
+    ARTIFACTS,
+    FlutterPage,
+    chromium_available,
+    expect,
+    foreground_page,
+    open_browser,
+)
 from tests.factories import (
     PASSWORD,
     bearer,
@@ -63,10 +70,14 @@ def work_the_desks(server, artifacts, username: str, codes: list[str], member_qr
         app.tap("确认")
         app.see(re.compile("会员："))
         app.see("应收")
-        app.see(re.compile(r"^¥32\.00$"))
+        # The member's coupon (满30减3) is in the total before payment, as the sale will charge it.
+        app.see(re.compile(r"^-¥3\.00$"))
+        app.see(re.compile(r"^¥29\.00$"))
         app.screenshot("11-till-basket")
+        # Cash typed and entered: Enter carries the field's text with it.
         app.fill("实收现金（元）", "50")
-        app.tap("现金")
+        app.page.wait_for_timeout(500)
+        app.submit("实收现金（元）")
         app.see(re.compile("收款完成"))
         app.see(re.compile("优惠："))
         app.see("找零 ¥21.00")
@@ -78,7 +89,7 @@ def work_the_desks(server, artifacts, username: str, codes: list[str], member_qr
         app.tap("盘点")
         app.fill("货架区域（留空为全店）", "")
         app.tap("开始盘点")
-        app.see(re.compile("盘点单 #\\d+ · open"))
+        app.see(re.compile("盘点单 #\\d+ · 盘点中"))
         app.fill("数量", "4")
         app.fill("扫描商品计数", milk)
         app.page.wait_for_timeout(300)
@@ -93,8 +104,9 @@ def work_the_desks(server, artifacts, username: str, codes: list[str], member_qr
         app.see(re.compile("差异 -1"))
         app.screenshot("13-stocktake-variance")
         app.tap("提交盘点")
+        app.see(re.compile("盘点单 #\\d+ · 已提交，待过账"))
         app.tap("过账（调整库存）")
-        app.see(re.compile("盘点单 #\\d+ · posted"))
+        app.see(re.compile("盘点单 #\\d+ · 已过账"))
         app.tap("返回")
 
         # A transfer: 陆家嘴店 asks 人民广场店 for bread; it is approved, shipped and received.
@@ -111,16 +123,23 @@ def work_the_desks(server, artifacts, username: str, codes: list[str], member_qr
         app.tap("返回")
         app.tap("切换门店")
         app.tap(re.compile("人民广场店"))
+        app.see("人民广场店 · 今日工作")
         app.tap("调拨")
+        # Each step waits for the state it acts on, so a tap never lands on the page being left.
+        app.see(re.compile("人民广场店 → 陆家嘴店 · 待批准"))
         app.tap("批准")
+        app.see(re.compile("人民广场店 → 陆家嘴店 · 已批准"))
         app.tap("发货")
         app.see(re.compile("人民广场店 → 陆家嘴店 · 在途"))
         app.tap("返回")
         app.tap("切换门店")
         app.tap(re.compile("陆家嘴店"))
+        app.see("陆家嘴店 · 今日工作")
         app.tap("调拨")
-        app.tap("收货")
-        app.see("暂无进行中的调拨")
+        app.see(re.compile("人民广场店 → 陆家嘴店 · 在途"))
+        app.tap("确认收货")
+        # Received: both lists (coming in, going out) are empty, not only the outgoing one.
+        expect(app.text("暂无进行中的调拨")).to_have_count(2, timeout=20_000)
         app.tap("EN")
         app.see("No open transfers")
         app.screenshot("15-transfers-en")

@@ -9,15 +9,9 @@ import httpx
 import pytest
 
 from backend.core.time import utcnow
-from backend.payments.config import configure
 from shared import sdk
 from tests.backend.orders.factories import ADDRESS, put_stock
 from tests.factories import PASSWORD, create_sku, create_staff, create_store
-
-
-@pytest.fixture(autouse=True)
-def payments_runtime(settings):  # type: ignore[no-untyped-def]
-    return configure(settings)
 
 
 def _client(app) -> sdk.AsyncClient:  # type: ignore[no-untyped-def]
