@@ -33,6 +33,10 @@ FLAGS = [
     "--lang=zh-CN",
 ]
 PHONE_VIEWPORT = {"width": 412, "height": 915}
+# How long one step (a control to appear, a text to show) may take; Flutter web in a software-rendered
+# headless Chromium is slow on a busy 2-core machine.
+STEP_MS = int(os.environ.get("OMO_E2E_STEP_MS", "45000"))
+FILL_PAUSE_MS = 600
 
 
 def chromium_available() -> bool:
@@ -108,28 +112,42 @@ class FlutterPage:
     def text(self, text: str | re.Pattern[str]) -> Locator:
         return self.page.get_by_text(text)
 
-    def tap(self, name: str | re.Pattern[str], timeout_ms: int = 20_000) -> None:
+    def tap(self, name: str | re.Pattern[str], timeout_ms: int = STEP_MS) -> None:
         target = self.button(name).first
         expect(target).to_be_visible(timeout=timeout_ms)
         target.click()
 
-    def choose(self, name: str | re.Pattern[str], timeout_ms: int = 20_000) -> None:
+    def choose(self, name: str | re.Pattern[str], timeout_ms: int = STEP_MS) -> None:
         """Tap a choice chip (Flutter exposes selectable chips as checkboxes)."""
         target = self.page.get_by_role("checkbox", name=name).first
         expect(target).to_be_visible(timeout=timeout_ms)
         target.click()
 
-    def fill(self, label: str | re.Pattern[str], value: str, timeout_ms: int = 20_000) -> None:
-        target = self.field(label).first
-        expect(target).to_be_visible(timeout=timeout_ms)
-        target.click()
-        target.fill(value)
+    def fill(self, label: str | re.Pattern[str], value: str, timeout_ms: int = STEP_MS) -> None:
+        for _attempt in range(3):
+            target = self.field(label).first
+            expect(target).to_be_visible(timeout=timeout_ms)
+            target.click()
+            target.fill(value)
+            # Give the change event time to reach the app before the next tap, as a person's pause would.
+            self.page.wait_for_timeout(FILL_PAUSE_MS)
+            # A live update that re-renders the screen while the text is on its way to the app rebuilds
+            # the field from the app's state; a person would see the text gone and type it again.
+            if self.field(label).first.input_value() == value:
+                return
+        self.page.screenshot(path=str(self.artifacts / "failed-step.png"))
+        raise AssertionError(f"the field {label!r} did not keep {value!r}")
 
     def submit(self, label: str | re.Pattern[str]) -> None:
         self.field(label).first.press("Enter")
 
-    def see(self, text: str | re.Pattern[str], timeout_ms: int = 20_000) -> None:
-        expect(self.text(text).first).to_be_visible(timeout=timeout_ms)
+    def see(self, text: str | re.Pattern[str], timeout_ms: int = STEP_MS) -> None:
+        try:
+            expect(self.text(text).first).to_be_visible(timeout=timeout_ms)
+        except AssertionError:
+            # What the screen showed instead is the first thing to look at when a step fails.
+            self.page.screenshot(path=str(self.artifacts / "failed-step.png"))
+            raise
 
     def screenshot(self, name: str, stable_ms: int = 1_000, timeout_ms: int = 12_000) -> Path:
         """Save a PNG of the page once the picture has stopped changing.
