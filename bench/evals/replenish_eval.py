@@ -38,8 +38,8 @@ SKUS = 24
 REFORECAST = 14
 WEEKDAY = np.array([0.85, 0.8, 0.85, 0.95, 1.1, 1.35, 1.3])
 SEED = 20260
-# service levels tried for our policy (97.5 % ... 99.98 % cycle service)
-Z_VALUES = (1.96, 2.33, 2.58, 3.09, 3.54)
+# service levels tried for our policy (97.5 % ... 99.99997 % cycle service)
+Z_VALUES = (1.96, 2.58, 3.09, 3.54, 4.0, 4.5, 5.0)
 
 
 def demand_model(rng: np.random.Generator) -> tuple[list[str], list[tuple[str, int, int]], np.ndarray]:
@@ -160,46 +160,54 @@ def simulate(
     }
 
 
-def main() -> int:
-    started = time.perf_counter()
-    rng = np.random.default_rng(SEED)
-    stores, skus, rates = demand_model(rng)
+def show(name: str, r: dict) -> None:
+    print(
+        f"{name:26s} avg stock {r['avg_units']:7.0f} units ({r['avg_value_yuan']:8.0f} yuan at cost), "
+        f"fill rate {r['fill_rate']:.2%}, order lines {r['order_lines']}, "
+        f"transfers {r['transfer_lines']} lines / {r['transfer_units']} units"
+    )
+
+
+def sweep(rng: np.random.Generator, rates: np.ndarray, skus: list, label: str) -> tuple[dict, dict]:
+    """The fixed policy and ours at every service level on one draw of history and demand."""
     history = draw(rng, rates, HISTORY_DAYS, 0)
     demand = draw(rng, rates, SIM_DAYS, HISTORY_DAYS % 7)
     fixed = simulate(demand, history, "fixed", skus)
     planned = forecasts_at(demand, history)
+    print(f"{label}: total demand {int(demand.sum())} units; mean {demand.mean():.2f} units/store/SKU/day")
+    show("  fixed reorder point", fixed)
+    ours = {}
+    for z in Z_VALUES:
+        ours[z] = simulate(demand, history, "ours", skus, planned, z)
+        show(f"  forecast + transfers z={z:g}", ours[z])
+    return fixed, ours
+
+
+def main() -> int:
+    started = time.perf_counter()
+    rng = np.random.default_rng(SEED)
+    stores, skus, rates = demand_model(rng)
     print(
         f"demo chain: {len(stores)} stores x {len(skus)} SKUs, {SIM_DAYS} days simulated, lead time {LEAD} d"
     )
-    print(f"total demand {int(demand.sum())} units; mean {demand.mean():.2f} units/store/SKU/day")
-
-    def show(name: str, r: dict) -> None:
-        print(
-            f"{name:26s} avg stock {r['avg_units']:7.0f} units ({r['avg_value_yuan']:8.0f} yuan at cost), "
-            f"fill rate {r['fill_rate']:.2%}, order lines {r['order_lines']}, "
-            f"transfers {r['transfer_lines']} lines / {r['transfer_units']} units"
-        )
-
-    show("fixed reorder point", fixed)
-    best = None
-    for z in Z_VALUES:
-        ours = simulate(demand, history, "ours", skus, planned, z)
-        show(f"forecast + transfers z={z:g}", ours)
-        if ours["fill_rate"] >= fixed["fill_rate"] and (
-            best is None or ours["avg_units"] < best[1]["avg_units"]
-        ):
-            best = (z, ours)
-    if best is None:
-        print("no service level reached the fixed policy's fill rate")
-        return 1
-    z, ours = best
+    # the service level is chosen on a calibration draw (another 12 weeks of history and 8 of demand for
+    # the same chain), then scored on the evaluation draw it has not seen
+    fixed_c, ours_c = sweep(np.random.default_rng(SEED + 1), rates, skus, "calibration draw")
+    good = [z for z in Z_VALUES if ours_c[z]["fill_rate"] >= fixed_c["fill_rate"]]
+    z = min(good) if good else max(Z_VALUES)
+    print(f"service level chosen on the calibration draw: z={z:g}")
+    fixed, ours_all = sweep(rng, rates, skus, "evaluation draw")
+    ours = ours_all[z]
     less = 1 - ours["avg_units"] / fixed["avg_units"]
+    less_value = 1 - ours["avg_value_yuan"] / fixed["avg_value_yuan"]
+    ok = ours["fill_rate"] >= fixed["fill_rate"] and less >= 0.20
     print(
-        f"at equal or better fill rate (z={z:g}: {ours['fill_rate']:.2%} vs {fixed['fill_rate']:.2%}): "
-        f"stock held {less:+.1%} less (target >= 20% less)"
+        f"evaluation at z={z:g}: fill rate {ours['fill_rate']:.2%} vs fixed {fixed['fill_rate']:.2%}; "
+        f"stock held {less:+.1%} less in units, {less_value:+.1%} less at cost (target >= 20% less at an "
+        f"equal or better fill rate): {'met' if ok else 'NOT met'}"
     )
     print(f"{time.perf_counter() - started:.1f} s")
-    return 0 if less >= 0.20 else 1
+    return 0 if ok else 1
 
 
 if __name__ == "__main__":
