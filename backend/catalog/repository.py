@@ -209,18 +209,42 @@ async def list_products(session: AsyncSession, q: ListingQuery) -> tuple[int, li
                 .correlate(Product)
             )
         )
-    total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    order: list[Any]
+    if q.sort in ("price_asc", "price_desc"):
+        order = [price.asc().nulls_last() if q.sort == "price_asc" else price.desc().nulls_last()]
+        total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+        page = query.add_columns(price.label("price"), score.label("score"))
+        rows = await session.execute(page.order_by(*order, Product.id.desc()).offset(q.offset).limit(q.limit))
+        return total, [ListingRow(row[0], row[1], int(row[2] or 0)) for row in rows]
+    # Every other order ranks without the price: the page is cut first (the total counted by the same
+    # scan, as a window over all matches) and only its rows are priced, not every match of a common word.
     if q.sort == "relevance":
         order = [score.desc(), Product.sales_count.desc()]
-    elif q.sort == "price_asc":
-        order = [price.asc().nulls_last()]
-    elif q.sort == "price_desc":
-        order = [price.desc().nulls_last()]
     elif q.sort == "newest":
         order = [Product.created_at.desc()]
     else:
         order = [Product.sales_count.desc()]
-    page = query.add_columns(price.label("price"), score.label("score")).order_by(*order, Product.id.desc())
-    rows = await session.execute(page.offset(q.offset).limit(q.limit))
+    ranked = (
+        query.add_columns(
+            score.label("score"),
+            func.count().over().label("total"),
+            func.row_number().over(order_by=[*order, Product.id.desc()]).label("position"),
+        )
+        .order_by(*order, Product.id.desc())
+        .offset(q.offset)
+        .limit(q.limit)
+        .subquery("ranked")
+    )
+    rows = (
+        await session.execute(
+            select(Product.id, price.label("price"), ranked.c.score, ranked.c.total)
+            .join(ranked, ranked.c.id == Product.id)
+            .order_by(ranked.c.position)
+        )
+    ).all()
+    if rows:
+        total = int(rows[0][3])
+    elif q.offset:
+        total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    else:
+        total = 0
     return total, [ListingRow(row[0], row[1], int(row[2] or 0)) for row in rows]

@@ -172,6 +172,14 @@ async def test_pagination_reports_the_total(client, session):
     assert [ids["by_id"][i["id"]] for i in first["items"]] == ["A", "B"]
     assert [ids["by_id"][i["id"]] for i in second["items"]] == ["C"]
     assert first["items"][0]["price"] == 6500 and first["items"][0]["score"] > first["items"][1]["score"] - 1
+    beyond = (await client.get(API + "/products", params={"q": "牛奶", "page_size": 2, "page": 5})).json()
+    assert beyond["items"] == [] and beyond["total"] == 3
+    cheapest = (
+        await client.get(API + "/products", params={"q": "牛奶", "page_size": 2, "sort": "price_asc"})
+    ).json()
+    assert cheapest["total"] == 3 and [i["price"] for i in cheapest["items"]] == [4800, 5500]
+    nothing = (await client.get(API + "/products", params={"q": "不存在的东西"})).json()
+    assert nothing == {**nothing, "items": [], "total": 0}
 
 
 async def test_category_filter_includes_sub_categories(client, session):
