@@ -294,7 +294,15 @@ async def run(
         profiler = None
         if profile:
             profiler = subprocess.Popen(
-                ["py-spy", "record", "--pid", str(process.pid), "--subprocesses", "--format", "raw"]
+                [
+                    str(Path(sys.executable).with_name("py-spy")),
+                    "record",
+                    "--pid",
+                    str(process.pid),
+                    "--subprocesses",
+                    "--format",
+                    "raw",
+                ]
                 + ["--rate", "200", "--nonblocking", "-o", profile],
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,

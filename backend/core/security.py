@@ -19,6 +19,7 @@ from cryptography.hazmat.primitives.serialization import (
     PrivateFormat,
     load_pem_private_key,
 )
+from jwt.algorithms import HMACAlgorithm
 from pwdlib import PasswordHash
 
 from backend.core.errors import TokenInvalid
@@ -27,6 +28,28 @@ from shared import codes
 
 _hasher = PasswordHash.recommended()
 JWT_ALGORITHM = "HS256"
+_PLAIN_HS256 = HMACAlgorithm(HMACAlgorithm.SHA256)
+
+
+@lru_cache(maxsize=8)
+def _checked_hmac_key(key: str | bytes) -> bytes:
+    return _PLAIN_HS256.prepare_key(key)
+
+
+class _HS256(HMACAlgorithm):
+    """PyJWT's HS256 with its key checks run once per secret instead of on every token.
+
+    To refuse asymmetric keys, PyJWT tries the secret as PEM, SSH, DER (two parsers) and JSON each
+    time it signs or verifies; that cost more than the signature itself and was a fifth of a flash-sale
+    buy's CPU. The checks are the same, the answer for a secret is remembered.
+    """
+
+    def prepare_key(self, key: str | bytes) -> bytes:
+        return _checked_hmac_key(key)
+
+
+jwt.unregister_algorithm(JWT_ALGORITHM)
+jwt.register_algorithm(JWT_ALGORITHM, _HS256(HMACAlgorithm.SHA256))
 
 
 def hash_password(password: str) -> str:
