@@ -106,11 +106,9 @@ async def list_products(
             limit=params.page_size,
         ),
     )
-    ids = [row.product_id for row in rows]
-    products = await repo.products_by_ids(session, ids)
-    images = await repo.images_of(session, ids)
+    images = await repo.images_of(session, [row.product.id for row in rows])
     items = [
-        _summary(products[row.product_id], row.price, images[row.product_id], row.score if tokens else None)
+        _summary(row.product, row.price, images[row.product.id], row.score if tokens else None)
         for row in rows
     ]
     return Page[ProductSummary](items=items, total=total, page=params.page, page_size=params.page_size)

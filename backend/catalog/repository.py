@@ -44,12 +44,6 @@ async def get_product(session: AsyncSession, product_id: int) -> Product | None:
     return await session.get(Product, product_id)
 
 
-async def products_by_ids(session: AsyncSession, product_ids: Sequence[int]) -> dict[int, Product]:
-    if not product_ids:
-        return {}
-    return {p.id: p for p in await session.scalars(select(Product).where(Product.id.in_(product_ids)))}
-
-
 async def product_code_taken(session: AsyncSession, code: str) -> bool:
     return await session.scalar(select(Product.id).where(Product.code == code)) is not None
 
@@ -151,7 +145,7 @@ class ListingQuery:
 
 @dataclass(frozen=True, slots=True)
 class ListingRow:
-    product_id: int
+    product: Product
     price: int | None
     score: int
 
@@ -212,7 +206,7 @@ async def list_products(session: AsyncSession, q: ListingQuery) -> tuple[int, li
     if q.sort in ("price_asc", "price_desc"):
         order = [price.asc().nulls_last() if q.sort == "price_asc" else price.desc().nulls_last()]
         total = await session.scalar(select(func.count()).select_from(query.subquery())) or 0
-        page = query.add_columns(price.label("price"), score.label("score"))
+        page = query.with_only_columns(Product, price.label("price"), score.label("score"))
         rows = await session.execute(page.order_by(*order, Product.id.desc()).offset(q.offset).limit(q.limit))
         return total, [ListingRow(row[0], row[1], int(row[2] or 0)) for row in rows]
     # Every other order ranks without the price: the page is cut first (the total counted by the same
@@ -236,7 +230,7 @@ async def list_products(session: AsyncSession, q: ListingQuery) -> tuple[int, li
     )
     rows = (
         await session.execute(
-            select(Product.id, price.label("price"), ranked.c.score, ranked.c.total)
+            select(Product, price.label("price"), ranked.c.score, ranked.c.total)
             .join(ranked, ranked.c.id == Product.id)
             .order_by(ranked.c.position)
         )
