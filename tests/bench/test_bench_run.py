@@ -46,7 +46,8 @@ def test_attainment_reads_both_kinds_of_target():
 
 def test_every_benchmark_file_has_a_module_that_exists():
     modules = run._modules()
-    assert {"flashsale", "checkout", "catalog", "realtime", "photo_search_eval", "forecast_eval"} <= set(modules)
+    expected = {"flashsale", "checkout", "catalog", "realtime", "photo_search_eval", "forecast_eval"}
+    assert expected <= set(modules)
     for module in modules.values():
         path = run.ROOT / (module.replace(".", "/") + ".py")
         assert path.exists(), module
