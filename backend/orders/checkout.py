@@ -36,8 +36,8 @@ from backend.orders.payment import line_ref
 from backend.orders.pricer import CartContext, ContextLine, PricedCart, price
 from backend.orders.schemas import OrderCreate
 from backend.stores.errors import StoreNotFound
+from backend.stores.hours import open_through
 from backend.stores.models import Store
-from backend.stores.schemas import DAYS
 from backend.stores.service import delivery_fee
 
 SLOT_MINUTES = 30
@@ -60,22 +60,6 @@ async def new_number(session: AsyncSession, now: datetime) -> str:
     raise RuntimeError("could not allocate an order number")
 
 
-def _open_through(hours: dict[str, list[str]], start: datetime, end: datetime) -> bool:
-    """True when the store is open from local `start` to `end`; a day open until 24:00 runs on into a
-    next day that opens at 00:00 (a 24-hour store's late slot ends after midnight)."""
-    span = hours.get(DAYS[start.weekday()])
-    if not span or span[0] > start.strftime("%H:%M"):
-        return False
-    if end.date() == start.date():
-        return end.strftime("%H:%M") <= span[1]
-    if span[1] != "24:00":
-        return False
-    if end.strftime("%H:%M") == "00:00":
-        return True
-    following = hours.get(DAYS[end.weekday()])
-    return bool(following) and following[0] == "00:00" and end.strftime("%H:%M") <= following[1]
-
-
 def check_slot(store: Store, start: datetime, now: datetime) -> tuple[datetime, datetime]:
     start = as_utc(start)
     end = start + timedelta(minutes=SLOT_MINUTES)
@@ -84,8 +68,9 @@ def check_slot(store: Store, start: datetime, now: datetime) -> tuple[datetime, 
             "自提时间须在未来7天内 / Choose a pickup time within the next 7 days.",
             detail={"pickup_slot_start": start.isoformat()},
         )
-    local = start.astimezone(ZoneInfo(store.timezone))
-    if not _open_through(store.opening_hours or {}, local, local + timedelta(minutes=SLOT_MINUTES)):
+    tz = ZoneInfo(store.timezone)
+    local = start.astimezone(tz)
+    if not open_through(store.opening_hours or {}, local, end.astimezone(tz)):
         raise BadPickupSlot(
             detail={
                 "store_id": store.id,

@@ -11,7 +11,8 @@ from zoneinfo import ZoneInfo
 from apps.shopper.viewmodels.base import ViewModel
 from backend.members.schemas import LoyaltyConfig, Wallet
 from backend.orders.schemas import Order
-from backend.stores.schemas import DAYS, Store
+from backend.stores.hours import open_through
+from backend.stores.schemas import Store
 from shared.sdk import AsyncClient
 from shared.sdk.base import Call, Resource, idempotency_key
 
@@ -34,13 +35,8 @@ def pickup_slots(store: Store, now: datetime, days: int = SLOT_DAYS) -> list[dat
     last_day = earliest.date() + timedelta(days=days)
     slots: list[datetime] = []
     while cursor.date() < last_day:
-        span = (store.opening_hours or {}).get(DAYS[cursor.weekday()])
         end = cursor + step
-        if end.date() == cursor.date():
-            end_hhmm = end.strftime("%H:%M")
-        else:
-            end_hhmm = "24:00" if end.strftime("%H:%M") == "00:00" else "99:99"
-        if span and span[0] <= cursor.strftime("%H:%M") and end_hhmm <= span[1]:
+        if open_through(store.opening_hours or {}, cursor, end):
             slots.append(cursor.astimezone(UTC))
         cursor = end
     return slots
