@@ -52,6 +52,14 @@ async def sku_code_taken(session: AsyncSession, code: str) -> bool:
     return await session.scalar(select(Sku.id).where(Sku.code == code)) is not None
 
 
+async def sku_ids_by_code(session: AsyncSession, codes: Iterable[str]) -> dict[str, int]:
+    """SKU id by code, for the codes that exist."""
+    wanted = list(codes)
+    if not wanted:
+        return {}
+    return dict((await session.execute(select(Sku.code, Sku.id).where(Sku.code.in_(wanted)))).all())
+
+
 async def get_sku(session: AsyncSession, sku_id: int) -> Sku | None:
     return await session.get(Sku, sku_id)
 

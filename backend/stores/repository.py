@@ -29,6 +29,14 @@ async def by_code(session: AsyncSession, code: str) -> Store | None:
     return await session.scalar(select(Store).where(Store.code == code))
 
 
+async def ids_by_code(session: AsyncSession, codes: Iterable[str]) -> dict[str, int]:
+    """Store id by code, for the codes that exist."""
+    wanted = list(codes)
+    if not wanted:
+        return {}
+    return dict((await session.execute(select(Store.code, Store.id).where(Store.code.in_(wanted)))).all())
+
+
 async def list_stores(
     session: AsyncSession,
     *,

@@ -15,6 +15,7 @@ from backend.auth.principal import Principal
 from backend.campaigns import flashsale, groupbuy
 from backend.campaigns.models import FlashClaim, FlashItem, FlashSlot, Group, GroupBuyDeal, GroupSeat
 from backend.campaigns.schemas import FlashItemCreate, FlashSlotCreate, GroupBuyDealCreate
+from backend.catalog import repository as catalog_repo
 from backend.catalog.models import Product, Sku
 from backend.core.db import DbSession
 from backend.core.errors import Forbidden, RetailError
@@ -37,6 +38,7 @@ from backend.hq.web import (
     to_local,
 )
 from backend.hq.web import Form as PageForm
+from backend.stores import repository as store_repo
 from backend.stores.models import Store
 
 router = APIRouter()
@@ -253,10 +255,10 @@ PAGE = ("campaigns", TITLE, build)
 
 
 async def _sku_id(session: AsyncSession, code: str) -> int:
-    found = await session.scalar(select(Sku.id).where(Sku.code == code.strip()))
+    found = (await catalog_repo.sku_ids_by_code(session, [code.strip()])).get(code.strip())
     if found is None:
         raise ValueError(f"找不到 SKU：{code.strip() or '（未填写）'}")
-    return int(found)
+    return found
 
 
 def _hq(principal: Principal) -> None:
@@ -283,7 +285,7 @@ async def create_flash_sale(
     _hq(principal)
     try:
         codes = split_codes(stores)
-        found = dict((await session.execute(select(Store.code, Store.id).where(Store.code.in_(codes)))).all())
+        found = await store_repo.ids_by_code(session, codes)
         missing = [c for c in codes if c not in found]
         if missing or not codes:
             raise ValueError(f"找不到门店：{'、'.join(missing) or '（未填写）'}")

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.principal import Principal
+from backend.catalog import repository as catalog_repo
 from backend.catalog.models import Barcode, Category, Product, ProductImage, Sku
 from backend.core.db import DbSession
 from backend.core.errors import Forbidden, RetailError
@@ -36,6 +37,7 @@ from backend.hq.web import Form as PageForm
 from backend.pricing import actions as price_actions
 from backend.pricing.models import PriceChangeStatus, PriceList, PriceListItem
 from backend.pricing.schemas import MarkdownRuleCreate, PriceChangeCreate, PriceListItemIn
+from backend.stores import repository as store_repo
 from backend.stores.models import Region, Store
 
 router = APIRouter()
@@ -344,11 +346,14 @@ async def _scope_value(session: AsyncSession, scope: str, code: str) -> int:
     code = code.strip()
     if scope == "city_tier":
         return parse_int(code, "城市等级", 1, 5)
-    model = Store if scope == "store" else Region
-    found = await session.scalar(select(model.id).where(model.code == code))
+    found: Store | Region | None
+    if scope == "store":
+        found = await store_repo.by_code(session, code)
+    else:
+        found = await store_repo.region_by_code(session, code)
     if found is None:
         raise ValueError(f"找不到{SCOPE_ZH.get(scope, scope)}：{code or '（未填写）'}")
-    return int(found)
+    return found.id
 
 
 @router.post("/catalog/price-changes", response_model=None)
@@ -368,7 +373,7 @@ async def schedule_price_change(
         raise Forbidden("Only HQ schedules price changes.")
     try:
         codes = [p.partition("=")[0].strip() for p in items.replace("，", ",").split(",")]
-        skus = dict((await session.execute(select(Sku.code, Sku.id).where(Sku.code.in_(codes)))).all())
+        skus = await catalog_repo.sku_ids_by_code(session, codes)
         body = PriceChangeCreate(
             name=name.strip() or "调价",
             scope=scope,  # type: ignore[arg-type]
@@ -409,9 +414,10 @@ async def set_markdown_rule(
     try:
         category_id = None
         if category.strip():
-            category_id = await session.scalar(select(Category.id).where(Category.code == category.strip()))
-            if category_id is None:
+            found = await catalog_repo.category_by_code(session, category.strip())
+            if found is None:
                 raise ValueError(f"找不到品类：{category.strip()}")
+            category_id = found.id
         try:
             off = float(percent_off)
         except ValueError as exc:
