@@ -128,8 +128,8 @@ def run(names: list[str]) -> int:
         )
     earlier, analysis = sections_of(REPORT.read_text()) if REPORT.exists() else ({}, "")
     merged = {**earlier, **dict(zip(names, sections, strict=True))}
-    ordered = [merged[name] for name in available() if name in merged]
-    charted = draw(attainment({name: merged[name] for name in available() if name in merged}))
+    ordered = {name: merged[name] for name in available() if name in merged}
+    charted = draw(attainment(ordered))
     header = (
         "# Performance\n\n"
         f"Last run {datetime.now(UTC):%Y-%m-%d %H:%M} UTC on {platform.machine()}, {os.cpu_count()} cores, "
@@ -140,7 +140,7 @@ def run(names: list[str]) -> int:
     if charted:
         header += f"![Hot paths against their targets]({CHART.name})\n\n"
     REPORT.parent.mkdir(parents=True, exist_ok=True)
-    REPORT.write_text(header + "\n".join(ordered) + ("\n" + analysis if analysis else ""))
+    REPORT.write_text(header + "\n".join(ordered.values()) + ("\n" + analysis if analysis else ""))
     print(f"\nwrote {REPORT.relative_to(ROOT)}")
     return 1 if failures else 0
 
