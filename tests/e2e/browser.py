@@ -8,6 +8,7 @@ accessible name, the way a screen reader sees them.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 import re
 import shutil
@@ -17,6 +18,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from playwright.sync_api import BrowserContext, Locator, Page, expect, sync_playwright
 
 CHROMIUM = os.environ.get("OMO_CHROMIUM", "/usr/bin/chromium")
@@ -41,6 +43,17 @@ FILL_PAUSE_MS = 600
 
 def chromium_available() -> bool:
     return shutil.which(CHROMIUM) is not None or Path(CHROMIUM).exists()
+
+
+# The marks of a test that drives a Flet app's web build in Chromium.
+FLET_WEB_E2E = [
+    pytest.mark.e2e,
+    pytest.mark.slow,
+    pytest.mark.skipif(not chromium_available(), reason="needs Chromium at /usr/bin/chromium"),
+    pytest.mark.skipif(
+        importlib.util.find_spec("flet_web") is None, reason="needs the apps extra (flet-web)"
+    ),
+]
 
 
 @contextmanager
@@ -175,4 +188,12 @@ class FlutterPage:
         return path
 
 
-__all__ = ["ARTIFACTS", "FlutterPage", "chromium_available", "expect", "foreground_page", "open_browser"]
+__all__ = [
+    "ARTIFACTS",
+    "FLET_WEB_E2E",
+    "FlutterPage",
+    "chromium_available",
+    "expect",
+    "foreground_page",
+    "open_browser",
+]

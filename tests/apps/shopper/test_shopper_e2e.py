@@ -8,25 +8,15 @@ screen land in test-artifacts/shopper/<database>/.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import re
 import time
 
-import pytest
-
 from tests.apps.shopper.support import wait_for_code
 from tests.backend.catalog.factories import create_category, create_product, set_stock
-from tests.e2e.browser import ARTIFACTS, FlutterPage, chromium_available, foreground_page, open_browser
+from tests.e2e.browser import ARTIFACTS, FLET_WEB_E2E, FlutterPage, foreground_page, open_browser
 from tests.factories import HOURS_ALL_WEEK, create_store
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.skipif(not chromium_available(), reason="needs Chromium at /usr/bin/chromium"),
-    pytest.mark.skipif(
-        importlib.util.find_spec("flet_web") is None, reason="needs the apps extra (flet-web)"
-    ),
-]
+pytestmark = FLET_WEB_E2E
 
 PHONE = "13812345678"
 # The Flutter client bundled in flet-web 1.0.5 asks jsDelivr for Rive's wasm runtime at start-up; it

@@ -26,24 +26,10 @@ from tests.backend.appointments.factories import create_service, create_technici
 from tests.backend.catalog.factories import add_barcode, create_category, create_product
 from tests.backend.marketing.factories import create_coupon, create_promotion, create_template
 from tests.backend.orders.factories import put_stock
-from tests.e2e.browser import (
-    ARTIFACTS,
-    FlutterPage,
-    chromium_available,
-    expect,
-    foreground_page,
-    open_browser,
-)
+from tests.e2e.browser import ARTIFACTS, FLET_WEB_E2E, FlutterPage, expect, foreground_page, open_browser
 from tests.factories import HOURS_24H, HOURS_ALL_WEEK, PASSWORD, create_member, create_staff, create_store
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.skipif(not chromium_available(), reason="needs Chromium at /usr/bin/chromium"),
-    pytest.mark.skipif(
-        importlib.util.find_spec("flet_web") is None, reason="needs the apps extra (flet-web)"
-    ),
-]
+pytestmark = FLET_WEB_E2E
 
 PHONE = "13812340000"
 

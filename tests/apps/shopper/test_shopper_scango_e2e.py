@@ -7,7 +7,6 @@ Screenshots land in test-artifacts/shopper-scango/<database>/.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import io
 import re
 
@@ -19,25 +18,11 @@ from shared.sdk import Client
 from tests.apps.shopper.support import live_shop, wait_for_code
 from tests.backend.catalog.factories import add_barcode, create_category, create_product
 from tests.backend.orders.factories import put_stock
-from tests.e2e.browser import (
-    ARTIFACTS,
-    FlutterPage,
-    chromium_available,
-    expect,
-    foreground_page,
-    open_browser,
-)
+from tests.e2e.browser import ARTIFACTS, FLET_WEB_E2E, FlutterPage, expect, foreground_page, open_browser
 from tests.factories import HOURS_24H, PASSWORD, create_member, create_staff, create_store
 from tests.shared.devices.barcode_samples import render_symbol
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.skipif(not chromium_available(), reason="needs Chromium at /usr/bin/chromium"),
-    pytest.mark.skipif(
-        importlib.util.find_spec("flet_web") is None, reason="needs the apps extra (flet-web)"
-    ),
-]
+pytestmark = FLET_WEB_E2E
 
 PHONE = "13812349999"
 MILK, BREAD = "6901234563009", "6901234563016"

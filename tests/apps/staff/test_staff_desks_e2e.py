@@ -7,22 +7,12 @@ test-artifacts/staff/<database>/."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import re
-
-import pytest
 
 from tests.apps.staff.staff_world import ean13
 from tests.backend.marketing.factories import create_coupon, create_template
 from tests.backend.orders.factories import put_stock, stock_row
-from tests.e2e.browser import (
-    ARTIFACTS,
-    FlutterPage,
-    chromium_available,
-    expect,
-    foreground_page,
-    open_browser,
-)
+from tests.e2e.browser import ARTIFACTS, FLET_WEB_E2E, FlutterPage, expect, foreground_page, open_browser
 from tests.factories import (
     PASSWORD,
     bearer,
@@ -33,14 +23,7 @@ from tests.factories import (
     member_token,
 )
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.skipif(not chromium_available(), reason="needs Chromium at /usr/bin/chromium"),
-    pytest.mark.skipif(
-        importlib.util.find_spec("flet_web") is None, reason="needs the apps extra (flet-web)"
-    ),
-]
+pytestmark = FLET_WEB_E2E
 
 TABLET = {"width": 1280, "height": 800}
 

@@ -7,24 +7,14 @@ order handed over. Screenshots land in test-artifacts/staff/<database>/.
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import re
 import time
 
-import pytest
-
 from tests.backend.orders.factories import pay, pickup_body, place, put_stock, shopper
-from tests.e2e.browser import ARTIFACTS, FlutterPage, chromium_available, foreground_page, open_browser
+from tests.e2e.browser import ARTIFACTS, FLET_WEB_E2E, FlutterPage, foreground_page, open_browser
 from tests.factories import PASSWORD, create_sku, create_staff, create_store
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.skipif(not chromium_available(), reason="needs Chromium at /usr/bin/chromium"),
-    pytest.mark.skipif(
-        importlib.util.find_spec("flet_web") is None, reason="needs the apps extra (flet-web)"
-    ),
-]
+pytestmark = FLET_WEB_E2E
 
 TABLET = {"width": 1280, "height": 800}
 BARCODE = "6901234567892"

@@ -8,13 +8,11 @@ in test-artifacts/staff/<database>/."""
 from __future__ import annotations
 
 import asyncio
-import importlib.util
 import re
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
-import pytest
 from PIL import Image
 from skimage import data as photos
 
@@ -25,17 +23,10 @@ from tests.apps.staff.staff_world import ean13
 from tests.backend.appointments.factories import create_service, signed_in_member
 from tests.backend.inventory.factories import put_stock
 from tests.backend.orders.factories import stock_row
-from tests.e2e.browser import ARTIFACTS, FlutterPage, chromium_available, foreground_page, open_browser
+from tests.e2e.browser import ARTIFACTS, FLET_WEB_E2E, FlutterPage, foreground_page, open_browser
 from tests.factories import PASSWORD, bearer, create_member, create_sku, create_staff, create_store
 
-pytestmark = [
-    pytest.mark.e2e,
-    pytest.mark.slow,
-    pytest.mark.skipif(not chromium_available(), reason="needs Chromium at /usr/bin/chromium"),
-    pytest.mark.skipif(
-        importlib.util.find_spec("flet_web") is None, reason="needs the apps extra (flet-web)"
-    ),
-]
+pytestmark = FLET_WEB_E2E
 
 TABLET = {"width": 1280, "height": 800}
 
