@@ -85,14 +85,9 @@ async def _expire_coupons(db: Database, settings: Settings) -> dict[str, int]:
 
 
 async def _intelligence(db: Database, settings: Settings, name: str) -> dict[str, int]:
-    from backend.core.jobs import report_progress
-    from backend.intelligence.tasks import PROGRESS, run
+    from backend.intelligence.tasks import run
 
-    token = PROGRESS.set(report_progress)
-    try:
-        return await run(db, name)
-    finally:
-        PROGRESS.reset(token)
+    return await run(db, name)
 
 
 JOBS: list[Job] = [

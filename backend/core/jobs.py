@@ -58,11 +58,18 @@ _REPORTER: contextvars.ContextVar[Callable[[str, int, int], None] | None] = cont
 LIVE_PROGRESS: dict[int, dict[str, Any]] = {}
 
 
+# Whoever else watches the jobs run in this task (the CLI's progress bars).
+WATCHER: contextvars.ContextVar[Callable[[str, int, int], None] | None] = contextvars.ContextVar(
+    "job_watcher", default=None
+)
+
+
 def report_progress(stage: str, done: int, total: int) -> None:
     """Called by a job while it runs: how far it is (``done`` of ``total`` steps, now at ``stage``)."""
-    reporter = _REPORTER.get()
-    if reporter is not None:
-        reporter(stage, done, total)
+    for var in (_REPORTER, WATCHER):
+        reporter = var.get()
+        if reporter is not None:
+            reporter(stage, done, total)
 
 
 def _reporter(db: Database, run_id: int) -> Callable[[str, int, int], None]:

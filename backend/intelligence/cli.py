@@ -95,8 +95,8 @@ def run_task(
 ) -> None:
     """Run an intelligence job now, with progress bars (also scheduled as intelligence.<name>)."""
     from backend.core.db import Database
-    from backend.core.jobs import run_job
-    from backend.intelligence.tasks import CLI_PROGRESS, TASKS
+    from backend.core.jobs import WATCHER, run_job
+    from backend.intelligence.tasks import TASKS
     from backend.jobs import JOBS
 
     names = list(TASKS) if name == "all" else [name]
@@ -116,7 +116,7 @@ def run_task(
                     def report(stage: str, done: int, total: int, task: int = task, n: str = n) -> None:
                         progress.update(task, description=f"{n}: {stage}", completed=done, total=total)
 
-                    CLI_PROGRESS.set(report)
+                    WATCHER.set(report)
                     job = next(j for j in JOBS if j.name == f"intelligence.{n}")
                     record = await run_job(db, settings, job, wait_for_lock=True)
                     assert record is not None

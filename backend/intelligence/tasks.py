@@ -4,9 +4,7 @@ transaction, so readers see either the old results or the new ones."""
 
 from __future__ import annotations
 
-import contextvars
 from collections import defaultdict
-from collections.abc import Callable
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
@@ -14,6 +12,7 @@ import numpy as np
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.core.db import Database
+from backend.core.jobs import report_progress
 from backend.core.time import as_utc, utcnow
 from backend.intelligence import forecasting, replenishment, segments, transfers
 from backend.intelligence import repository as repo
@@ -27,31 +26,16 @@ from backend.intelligence.recommendations import Interaction, fit, popular_by
 from backend.stores import closures
 from backend.stores import repository as store_repo
 
-# A progress callback (stage, done, total): the scheduled job's run record; silent otherwise.
-PROGRESS: contextvars.ContextVar[Callable[[str, int, int], None] | None] = contextvars.ContextVar(
-    "intelligence_progress", default=None
-)
-# The CLI's progress bars, told as well as the run record.
-CLI_PROGRESS: contextvars.ContextVar[Callable[[str, int, int], None] | None] = contextvars.ContextVar(
-    "intelligence_cli_progress", default=None
-)
 LIST_SIZE = 20
 HISTORY_DAYS = 120
 HORIZON_DAYS = 28
-
-
-def _progress(stage: str, done: int, total: int) -> None:
-    for var in (PROGRESS, CLI_PROGRESS):
-        report = var.get()
-        if report is not None:
-            report(stage, done, total)
 
 
 async def train_recommendations(session: AsyncSession) -> dict[str, int]:
     now = utcnow()
     sales = await repo.sale_lines(session, now - timedelta(days=365))
     events = await repo.behaviour(session, now - timedelta(days=90))
-    _progress("load", 1, 3)
+    report_progress("load", 1, 3)
     interactions = [
         Interaction(s.member_id, s.sku_id, "purchase", hash(s.basket), (now - s.at).total_seconds() / 86400)
         for s in sales
@@ -66,7 +50,7 @@ async def train_recommendations(session: AsyncSession) -> dict[str, int]:
     rows: list[tuple[str, int, list]] = []
     if interactions or anonymous_baskets:
         model = fit(interactions + anonymous_baskets)
-        _progress("fit", 2, 3)
+        report_progress("fit", 2, 3)
         members = [u for u in model.profiles if u >= 0]
         for user in members:
             rows.append(
@@ -85,7 +69,7 @@ async def train_recommendations(session: AsyncSession) -> dict[str, int]:
     rows += [("popular_store", k, [[i, c, None] for i, c in v]) for k, v in by_store.items()]
     rows += [("popular_region", k, [[i, c, None] for i, c in v]) for k, v in by_region.items()]
     await repo.replace_recommendations(session, rows, now)
-    _progress("save", 3, 3)
+    report_progress("save", 3, 3)
     return {"lists": len(rows), "members": sum(1 for r in rows if r[0] == "for_you"), "lines": len(sales)}
 
 
@@ -109,7 +93,7 @@ async def plan_stock(session: AsyncSession) -> dict[str, int]:
     last = max(today_of.values(), default=now.date()) + timedelta(days=HORIZON_DAYS)
     calendar = await store_repo.closures(session, since=first, until=last)
     closed_by_store = closures.closed_days_by_store(calendar, zones)
-    _progress("history", 1, 4)
+    report_progress("history", 1, 4)
     # one forecast run per local "today" (one for a chain in a single time zone)
     by_today: dict[date, dict[tuple[int, int], np.ndarray]] = defaultdict(dict)
     for key, values in series.items():
@@ -118,7 +102,7 @@ async def plan_stock(session: AsyncSession) -> dict[str, int]:
     for end, part in by_today.items():
         closed = {key: closed_by_store[key[0]] for key in part}
         result.update(forecasting.forecast(part, end, horizon=HORIZON_DAYS, closed=closed))
-    _progress("forecast", 2, 4)
+    report_progress("forecast", 2, 4)
     await repo.clear(session, DemandForecast, ReplenishmentSuggestion, TransferSuggestion)
     levels = await repo.stock_levels(session)
     plans: dict[tuple[int, int], replenishment.Plan] = {}
@@ -150,7 +134,7 @@ async def plan_stock(session: AsyncSession) -> dict[str, int]:
                 computed_at=now,
             )
         )
-    _progress("replenishment", 3, 4)
+    report_progress("replenishment", 3, 4)
     expiring = await repo.expiring(session, max(today_of.values(), default=now.date()) + timedelta(days=7))
     by_sku: dict[int, list[transfers.Position]] = defaultdict(list)
     for (store_id, sku_id), p in plans.items():
@@ -179,7 +163,7 @@ async def plan_stock(session: AsyncSession) -> dict[str, int]:
             )
             moves += 1
     await session.flush()
-    _progress("transfers", 4, 4)
+    report_progress("transfers", 4, 4)
     return {
         "series": len(result),
         "to_order": sum(1 for p in plans.values() if p.quantity > 0),
@@ -191,7 +175,7 @@ async def score_members(session: AsyncSession) -> dict[str, int]:
     now = utcnow()
     sales = [s for s in await repo.sale_lines(session) if s.member_id is not None]
     table = segments.rfm_table(((s.member_id, s.at, s.amount) for s in sales), now.date())
-    _progress("rfm", 1, 2)
+    report_progress("rfm", 1, 2)
     scored = segments.score(table)
     await repo.clear(session, MemberSegment)
     last = {}
@@ -216,7 +200,7 @@ async def score_members(session: AsyncSession) -> dict[str, int]:
             )
         )
     await session.flush()
-    _progress("save", 2, 2)
+    report_progress("save", 2, 2)
     return {"members": len(scored), "sleeping": sum(r.sleeping for r in scored)}
 
 
@@ -224,7 +208,7 @@ async def suggest_prices(session: AsyncSession) -> dict[str, int]:
     """Regional price and near-expiry markdown suggestions for HQ to approve."""
     from backend.intelligence import pricing_service
 
-    return await pricing_service.compute(session, _progress)
+    return await pricing_service.compute(session, report_progress)
 
 
 TASKS = {
