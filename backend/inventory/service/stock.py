@@ -41,6 +41,42 @@ class SaleLine:
 # --- reservations ---
 
 
+async def _hold(
+    session: AsyncSession,
+    item: tuple[int, int, int, str],
+    row: repo.StockRow,
+    ref_type: str,
+    expires_at: datetime,
+    actor: Any,
+    now: datetime,
+) -> Reservation:
+    """Record a hold already taken on the stock row: the reservation, its ledger entry, the change event."""
+    store_id, sku_id, qty, ref_id = item
+    reservation = Reservation(
+        store_id=store_id,
+        sku_id=sku_id,
+        quantity=qty,
+        ref_type=ref_type,
+        ref_id=str(ref_id),
+        status=ReservationStatus.ACTIVE,
+        expires_at=expires_at,
+    )
+    session.add(reservation)
+    ledger.write(
+        session,
+        MovementKind.RESERVATION,
+        store_id,
+        sku_id,
+        reserved_delta=qty,
+        quantity=qty,
+        ref_type=ref_type,
+        ref_id=str(ref_id),
+        actor=actor,
+    )
+    await ledger.changed(session, store_id, sku_id, row, -qty, now, flush=False)
+    return reservation
+
+
 async def reserve(
     session: AsyncSession,
     store_id: int,
@@ -74,29 +110,17 @@ async def reserve(
             await savepoint.rollback()
         else:
             for sku_id, qty in merged:
-                reservation = Reservation(
-                    store_id=store_id,
-                    sku_id=sku_id,
-                    quantity=qty,
-                    ref_type=ref_type,
-                    ref_id=ref_id,
-                    status=ReservationStatus.ACTIVE,
-                    expires_at=expires_at,
+                reservations.append(
+                    await _hold(
+                        session,
+                        (store_id, sku_id, qty, ref_id),
+                        rows[sku_id],
+                        ref_type,
+                        expires_at,
+                        actor,
+                        now,
+                    )
                 )
-                session.add(reservation)
-                reservations.append(reservation)
-                ledger.write(
-                    session,
-                    MovementKind.RESERVATION,
-                    store_id,
-                    sku_id,
-                    reserved_delta=qty,
-                    quantity=qty,
-                    ref_type=ref_type,
-                    ref_id=ref_id,
-                    actor=actor,
-                )
-                await ledger.changed(session, store_id, sku_id, rows[sku_id], -qty, now, flush=False)
             await session.flush()
     if failures:
         raise await ledger.out_of_stock(session, store_id, failures)
@@ -115,9 +139,9 @@ async def reserve_each(
     For refs created in the same transaction (an order's lines), so no earlier hold can exist.
     Raises OutOfStock listing the short lines of the first store found short.
     """
+    if items:
+        merge_lines([(sku_id, qty) for _store_id, sku_id, qty, _ref in items])  # every quantity checked
     ordered = sorted(items, key=lambda item: (item[0], item[1]))
-    for _store_id, sku_id, qty, _ref in ordered:
-        merge_lines([(sku_id, qty)])
     now = utcnow()
     reservations: list[Reservation] = []
     rows: list[repo.StockRow] = []
@@ -132,30 +156,8 @@ async def reserve_each(
         if failures:
             await savepoint.rollback()
         else:
-            for (store_id, sku_id, qty, ref_id), row in zip(ordered, rows, strict=True):
-                reservation = Reservation(
-                    store_id=store_id,
-                    sku_id=sku_id,
-                    quantity=qty,
-                    ref_type=ref_type,
-                    ref_id=str(ref_id),
-                    status=ReservationStatus.ACTIVE,
-                    expires_at=expires_at,
-                )
-                session.add(reservation)
-                reservations.append(reservation)
-                ledger.write(
-                    session,
-                    MovementKind.RESERVATION,
-                    store_id,
-                    sku_id,
-                    reserved_delta=qty,
-                    quantity=qty,
-                    ref_type=ref_type,
-                    ref_id=str(ref_id),
-                    actor=actor,
-                )
-                await ledger.changed(session, store_id, sku_id, row, -qty, now, flush=False)
+            for item, row in zip(ordered, rows, strict=True):
+                reservations.append(await _hold(session, item, row, ref_type, expires_at, actor, now))
             await session.flush()
     if failures:
         store_id, short = next(iter(failures.items()))
