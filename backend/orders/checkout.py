@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from backend.auth.principal import Principal
+from backend.catalog.models import Product, Sku
 from backend.core.errors import OutOfStock
 from backend.core.geo import haversine_m
 from backend.core.settings import Settings
@@ -33,7 +34,7 @@ from backend.orders.errors import (
 )
 from backend.orders.models import IdempotencyKey, Order, OrderLine, OrderStatus, Shipment
 from backend.orders.payment import line_ref
-from backend.orders.pricer import CartContext, ContextLine, PricedCart, price
+from backend.orders.pricer import CartContext, ContextLine, PricedCart, PricedLineData, price
 from backend.orders.schemas import OrderCreate
 from backend.stores.errors import StoreNotFound
 from backend.stores.hours import open_through
@@ -89,7 +90,10 @@ async def _store(session: AsyncSession, store_id: int) -> Store:
     return store
 
 
-async def _check_catalog(session: AsyncSession, lines: list[tuple[int, int]]) -> None:
+async def checked_catalog(
+    session: AsyncSession, lines: list[tuple[int, int]]
+) -> dict[int, tuple[Sku, Product]]:
+    """The lines' SKUs with their products; CartInvalid naming every unknown or off-shelf line."""
     catalog = await repo.skus_with_products(session, [sku for sku, _ in lines])
     problems = []
     for sku_id, _ in lines:
@@ -100,6 +104,39 @@ async def _check_catalog(session: AsyncSession, lines: list[tuple[int, int]]) ->
             problems.append({"sku_id": sku_id, "code": "off_shelf"})
     if problems:
         raise CartInvalid(detail={"lines": problems})
+    return catalog
+
+
+def order_line(
+    order_id: int,
+    store_id: int,
+    data: PricedLineData,
+    sku: Sku,
+    product: Product,
+    *,
+    shipment_id: int | None = None,
+    specs: dict[str, str] | None = None,
+    handed_over: bool = False,
+) -> OrderLine:
+    """The order line of a priced line; ``handed_over`` for a sale the customer leaves with (all picked)."""
+    return OrderLine(
+        order_id=order_id,
+        shipment_id=shipment_id,
+        store_id=store_id,
+        sku_id=sku.id,
+        sku_code=sku.code,
+        name_zh=product.name_zh,
+        name_en=product.name_en,
+        specs={**(sku.specs or {}), **(specs or {})},
+        quantity=data.quantity,
+        base_price=data.base_price,
+        unit_price=data.unit_price,
+        price_reason=data.price_reason,
+        discounts=data.discounts,
+        discount_total=data.discount_total,
+        line_total=data.line_total,
+        picked_qty=data.quantity if handed_over else 0,
+    )
 
 
 async def _claim_key(session: AsyncSession, owner: str, key: str, digest: str) -> IdempotencyKey | Order:
@@ -174,7 +211,7 @@ async def place_order(
         lines = [(ln.sku_id, ln.quantity) for ln in body.lines]
     if not lines:
         raise CartEmpty()
-    await _check_catalog(session, lines)
+    catalog = await checked_catalog(session, lines)
 
     address = body.address.model_dump() if body.address else None
     lat = body.address.latitude if body.address else None
@@ -277,27 +314,11 @@ async def place_order(
         session.add(shipment)
         shipments[store_id] = shipment
     await session.flush()
-    catalog = await repo.skus_with_products(session, [sku for sku, _ in lines])
     order_lines: list[OrderLine] = []
     for data in priced.lines:
         assert data.store_id is not None
-        sku, product = catalog[data.sku_id]
-        line = OrderLine(
-            order_id=order.id,
-            shipment_id=shipments[data.store_id].id,
-            store_id=data.store_id,
-            sku_id=sku.id,
-            sku_code=sku.code,
-            name_zh=product.name_zh,
-            name_en=product.name_en,
-            specs=sku.specs or {},
-            quantity=data.quantity,
-            base_price=data.base_price,
-            unit_price=data.unit_price,
-            price_reason=data.price_reason,
-            discounts=data.discounts,
-            discount_total=data.discount_total,
-            line_total=data.line_total,
+        line = order_line(
+            order.id, data.store_id, data, *catalog[data.sku_id], shipment_id=shipments[data.store_id].id
         )
         session.add(line)
         order_lines.append(line)

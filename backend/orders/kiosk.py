@@ -33,9 +33,9 @@ from backend.orders import cart as carts
 from backend.orders import payment, state
 from backend.orders import repository as repo
 from backend.orders.cart import ScaleLine
-from backend.orders.checkout import _check_catalog, new_number, price_and_hold_coupons
+from backend.orders.checkout import checked_catalog, new_number, order_line, price_and_hold_coupons
 from backend.orders.errors import MemberCodeRequired, UnknownBarcode
-from backend.orders.models import Channel, KioskCheckout, Order, OrderLine, OrderStatus, Tender
+from backend.orders.models import Channel, KioskCheckout, Order, OrderStatus, Tender
 from backend.orders.pricer import CartContext, ContextLine, PricedCart, PricedLineData
 from backend.orders.schemas import KioskBasketIn, KioskCheckoutCreate, KioskLineIn, PricedCartOut
 
@@ -197,7 +197,7 @@ async def open_checkout(
         raise ValidationFailed("没有这个会员 / No such member.", detail={"member_id": member_id})
     store_id = principal.device_store_id
     found = await basket(session, principal, body.cart_session_id, body.lines)
-    await _check_catalog(session, found.pairs)
+    await checked_catalog(session, found.pairs)
     await _check_stock(session, store_id, found)
     now = utcnow()
     priced = await price_and_hold_coupons(
@@ -435,24 +435,14 @@ async def _write_sale(
     await session.flush()
     catalog = await repo.skus_with_products(session, [sku for sku, _ in found.pairs])
     for data in priced.lines:
-        sku, product = catalog[data.sku_id]
         session.add(
-            OrderLine(
-                order_id=order.id,
-                store_id=checkout.store_id,
-                sku_id=sku.id,
-                sku_code=sku.code,
-                name_zh=product.name_zh,
-                name_en=product.name_en,
-                specs={**(sku.specs or {}), **_label_specs(data)},
-                quantity=data.quantity,
-                base_price=data.base_price,
-                unit_price=data.unit_price,
-                price_reason=data.price_reason,
-                discounts=data.discounts,
-                discount_total=data.discount_total,
-                line_total=data.line_total,
-                picked_qty=data.quantity,
+            order_line(
+                order.id,
+                checkout.store_id,
+                data,
+                *catalog[data.sku_id],
+                specs=_label_specs(data),
+                handed_over=True,
             )
         )
     await payment.take_wallet_tenders(

@@ -25,11 +25,11 @@ from backend.members.models import Member
 from backend.orders import cart as carts
 from backend.orders import payment, state
 from backend.orders import repository as repo
-from backend.orders.checkout import _check_catalog, new_number, price_and_hold_coupons
+from backend.orders.checkout import checked_catalog, new_number, order_line, price_and_hold_coupons
 from backend.orders.errors import MemberCodeRequired, TenderShort, UnknownBarcode
-from backend.orders.models import Channel, Order, OrderLine, OrderStatus, Tender
+from backend.orders.models import Channel, Order, OrderStatus, Tender
 from backend.orders.pricer import CartContext, ContextLine, price
-from backend.orders.schemas import OfflineResult, PosQuoteCreate, PosSaleCreate, Receipt
+from backend.orders.schemas import OfflineResult, PosLineIn, PosQuoteCreate, PosSaleCreate, Receipt
 from backend.stores.errors import StoreNotFound
 from shared import codes
 
@@ -101,16 +101,9 @@ async def quote(
     if member_id is not None and await session.get(Member, member_id) is None:
         raise ValidationFailed("没有这个会员 / No such member.", detail={"member_id": member_id})
     merged: dict[int, int] = defaultdict(int)
-    for line in body.lines:
-        sku_id = line.sku_id
-        if sku_id is None:
-            assert line.barcode is not None
-            sku_id = await repo.sku_id_by_barcode(session, line.barcode)
-            if sku_id is None:
-                raise UnknownBarcode(detail={"barcode": line.barcode})
-        merged[sku_id] += line.quantity
+    await _add_scanned(session, body.lines, merged)
     lines = sorted(merged.items())
-    await _check_catalog(session, lines)
+    await checked_catalog(session, lines)
     priced = await price(
         session,
         CartContext(
@@ -150,13 +143,9 @@ async def quote(
     )
 
 
-async def _lines(session: AsyncSession, principal: Principal, body: PosSaleCreate) -> list[tuple[int, int]]:
-    merged: dict[int, int] = defaultdict(int)
-    if body.cart_session_id is not None:
-        cart = await carts.get_cart(session, principal, body.cart_session_id, create=False)
-        for line in await repo.cart_lines(session, cart.id) if cart else []:
-            merged[line.sku_id] += line.quantity
-    for line in body.lines:
+async def _add_scanned(session: AsyncSession, lines: list[PosLineIn], merged: dict[int, int]) -> None:
+    """Add the till's lines to ``merged`` (SKU id → units); a scanned barcode must be a known one."""
+    for line in lines:
         sku_id = line.sku_id
         if sku_id is None:
             assert line.barcode is not None
@@ -164,6 +153,15 @@ async def _lines(session: AsyncSession, principal: Principal, body: PosSaleCreat
             if sku_id is None:
                 raise UnknownBarcode(detail={"barcode": line.barcode})
         merged[sku_id] += line.quantity
+
+
+async def _lines(session: AsyncSession, principal: Principal, body: PosSaleCreate) -> list[tuple[int, int]]:
+    merged: dict[int, int] = defaultdict(int)
+    if body.cart_session_id is not None:
+        cart = await carts.get_cart(session, principal, body.cart_session_id, create=False)
+        for line in await repo.cart_lines(session, cart.id) if cart else []:
+            merged[line.sku_id] += line.quantity
+    await _add_scanned(session, body.lines, merged)
     if not merged:
         raise ValidationFailed("Nothing to sell.", detail={"cart_session_id": body.cart_session_id})
     return sorted(merged.items())
@@ -246,7 +244,7 @@ async def create_sale(
     if body.member_id is not None and await session.get(Member, body.member_id) is None:
         raise ValidationFailed("没有这个会员 / No such member.", detail={"member_id": body.member_id})
     lines = await _lines(session, principal, body)
-    await _check_catalog(session, lines)
+    catalog = await checked_catalog(session, lines)
     channel = Channel.KIOSK if principal.is_device else Channel.POS
     priced = await price_and_hold_coupons(
         session,
@@ -291,28 +289,8 @@ async def create_sale(
         if existing is None:
             raise
         return existing, True, []
-    catalog = await repo.skus_with_products(session, [sku for sku, _ in lines])
     for data in priced.lines:
-        sku, product = catalog[data.sku_id]
-        session.add(
-            OrderLine(
-                order_id=order.id,
-                store_id=store_id,
-                sku_id=sku.id,
-                sku_code=sku.code,
-                name_zh=product.name_zh,
-                name_en=product.name_en,
-                specs=sku.specs or {},
-                quantity=data.quantity,
-                base_price=data.base_price,
-                unit_price=data.unit_price,
-                price_reason=data.price_reason,
-                discounts=data.discounts,
-                discount_total=data.discount_total,
-                line_total=data.line_total,
-                picked_qty=data.quantity,
-            )
-        )
+        session.add(order_line(order.id, store_id, data, *catalog[data.sku_id], handed_over=True))
     await payment.take_wallet_tenders(
         session, order, points_amount=points_amount, stored_value=stored_value, store_id=store_id
     )
