@@ -35,7 +35,6 @@ from apps.shopper.viewmodels import (
     StorePickerVM,
     TopUpVM,
 )
-from apps.shopper.viewmodels.instore import WalkingBeacon, WalkSimulator
 from apps.shopper.viewmodels.referral import ReferralVM
 from apps.shopper.viewmodels.scan import ScanVM
 from apps.shopper.viewmodels.scango import ScanGoVM
@@ -59,7 +58,7 @@ from apps.shopper.views import (
     sign_in,
     topup,
 )
-from shared.devices.beacons import BeaconScanner
+from shared.devices.beacons import BeaconScanner, RadioSimulator, SimulatedBeacon
 from shared.i18n import t
 from shared.sdk import AsyncClient
 from shared.ui.shell import AppShell
@@ -146,8 +145,8 @@ class ShopperApp(AppShell):
             if "sim" not in walk:
                 chosen = str(self.stores.chosen.id) if self.stores.chosen else None
                 bound = [b for b in self.instore.registry if b.uuid and b.store_id == chosen]
-                door = [WalkingBeacon(b.uuid, b.major, b.minor, (25.0, 9.0, 3.0, 1.2)) for b in bound[:1]]
-                walk["sim"] = WalkSimulator(door)
+                door = [SimulatedBeacon(b.uuid, b.major, b.minor, (25.0, 9.0, 3.0, 1.2)) for b in bound[:1]]
+                walk["sim"] = RadioSimulator(door, rounds=6)
             return walk["sim"](detection_callback)
 
         return BeaconScanner(factory)

@@ -27,9 +27,7 @@ from apps.staff.viewmodels import (
     MembersVM,
     PickingVM,
     PickupVM,
-    RadioSimulator,
     ReceivingVM,
-    SimulatedBeacon,
     StaffSessionVM,
     StocktakeVM,
     SyncVM,
@@ -37,7 +35,7 @@ from apps.staff.viewmodels import (
     TransferVM,
 )
 from apps.staff.views import desk, picking, pickup, sign_in, stock, stores, till, today
-from shared.devices.beacons import BeaconScanner
+from shared.devices.beacons import BeaconScanner, RadioSimulator, SimulatedBeacon
 from shared.sdk import AsyncClient
 from shared.sdk.outbox import Outbox
 from shared.ui.shell import AppShell
@@ -79,10 +77,11 @@ def beacon_scanner() -> BeaconScanner:
         return BeaconScanner(
             RadioSimulator(
                 [
-                    SimulatedBeacon(uuid_, 100, 1, 0.8),
-                    SimulatedBeacon(uuid_, 100, 2, 6.5),
-                    SimulatedBeacon(uuid_, 100, 3, 14.0),
-                ]
+                    SimulatedBeacon(uuid_, 100, 1, (0.8,)),
+                    SimulatedBeacon(uuid_, 100, 2, (6.5,)),
+                    SimulatedBeacon(uuid_, 100, 3, (14.0,)),
+                ],
+                noise_db=2.0,
             )
         )
     return BeaconScanner()

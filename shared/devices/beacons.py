@@ -11,12 +11,15 @@ from __future__ import annotations
 
 import asyncio
 import math
+import random
 import statistics
+import struct
 import time
 import uuid as uuidlib
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import SimpleNamespace
 from typing import Any
 
 APPLE_COMPANY_ID = 0x004C
@@ -641,3 +644,64 @@ class BeaconScanner:
 def rssi_at(distance_m: float, measured_power: float, path_loss_exponent: float = 2.0) -> float:
     """Inverse of ``estimate_distance``: the RSSI expected at ``distance_m``."""
     return measured_power - 10.0 * path_loss_exponent * math.log10(max(distance_m, 0.01))
+
+
+# --- a radio for demos and tests (the Bluetooth adapter is the boundary that cannot run here)
+
+
+@dataclass(frozen=True)
+class SimulatedBeacon:
+    """An iBeacon ``distances_m`` from the phone or tablet, one distance per scan (the last repeats)."""
+
+    uuid: str
+    major: int
+    minor: int
+    distances_m: tuple[float, ...]
+    measured_power: int = -59
+
+    def payload(self) -> bytes:
+        """Apple manufacturer data after the company id, as ``parse_ibeacon`` reads it."""
+        return (
+            IBEACON_TYPE
+            + uuidlib.UUID(self.uuid).bytes
+            + struct.pack(">HHb", self.major, self.minor, self.measured_power)
+        )
+
+
+class RadioSimulator:
+    """Stands in for bleak's ``BleakScanner`` (same constructor, ``start``/``stop``): each scan advertises
+    every beacon ``rounds`` times at its distance for that scan, with log-distance RSSI and, when
+    ``noise_db`` is given, seeded noise of up to that many dB either way."""
+
+    def __init__(
+        self, beacons: list[SimulatedBeacon], rounds: int = 8, noise_db: float = 0.0, seed: int = 7
+    ) -> None:
+        self.beacons, self.rounds, self.noise_db, self.seed = beacons, rounds, noise_db, seed
+        self.scans = 0
+
+    def __call__(self, detection_callback: Callable[[Any, Any], None]) -> Any:
+        sim = self
+        step = self.scans
+        self.scans += 1
+
+        class _Scanner:
+            async def start(self) -> None:
+                noise = random.Random(sim.seed)
+                for _ in range(sim.rounds):
+                    for i, b in enumerate(sim.beacons):
+                        distance = b.distances_m[min(step, len(b.distances_m) - 1)]
+                        rssi = rssi_at(distance, b.measured_power)
+                        if sim.noise_db:
+                            rssi += noise.uniform(-sim.noise_db, sim.noise_db)
+                        adv = SimpleNamespace(
+                            manufacturer_data={APPLE_COMPANY_ID: b.payload()},
+                            service_data={},
+                            rssi=round(rssi),
+                            local_name=None,
+                        )
+                        detection_callback(SimpleNamespace(address=f"SIM:{i:02d}"), adv)
+
+            async def stop(self) -> None:
+                return None
+
+        return _Scanner()

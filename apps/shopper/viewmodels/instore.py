@@ -4,17 +4,11 @@ and shows the welcome and the coupon the store pushed."""
 
 from __future__ import annotations
 
-import struct
-import uuid as uuidlib
-from collections.abc import Callable
-from dataclasses import dataclass
-from types import SimpleNamespace
 from typing import Any
 
 from apps.shopper.viewmodels.base import ViewModel
 from backend.stores.schemas import ArrivalDecision, Beacon
 from shared.devices.beacons import (
-    APPLE_COMPANY_ID,
     ArrivalDetector,
     BeaconBinding,
     BeaconRegistry,
@@ -22,60 +16,9 @@ from shared.devices.beacons import (
     PresenceEvent,
     PresenceKind,
     PresenceTracker,
-    rssi_at,
 )
 from shared.i18n import pick
 from shared.sdk import AsyncClient
-
-
-@dataclass(frozen=True)
-class WalkingBeacon:
-    """An iBeacon at a store's door and how far the shopper is from it at each successive scan."""
-
-    uuid: str
-    major: int
-    minor: int
-    distances_m: tuple[float, ...]
-    measured_power: int = -59
-
-    def payload(self) -> bytes:
-        return (
-            b"\x02\x15"
-            + uuidlib.UUID(self.uuid).bytes
-            + struct.pack(">HHb", self.major, self.minor, self.measured_power)
-        )
-
-
-class WalkSimulator:
-    """Stands in for bleak's ``BleakScanner`` (same constructor, ``start``/``stop``): each scan advertises
-    the beacons ``rounds`` times at the shopper's distance for that scan (the last one repeats), with
-    log-distance RSSI. A shopper walking up to the door and in, without a radio."""
-
-    def __init__(self, beacons: list[WalkingBeacon], rounds: int = 6) -> None:
-        self.beacons, self.rounds, self.scans = beacons, rounds, 0
-
-    def __call__(self, detection_callback: Callable[[Any, Any], None]) -> Any:
-        sim = self
-        step = self.scans
-        self.scans += 1
-
-        class _Scanner:
-            async def start(self) -> None:
-                for _ in range(sim.rounds):
-                    for i, b in enumerate(sim.beacons):
-                        distance = b.distances_m[min(step, len(b.distances_m) - 1)]
-                        adv = SimpleNamespace(
-                            manufacturer_data={APPLE_COMPANY_ID: b.payload()},
-                            service_data={},
-                            rssi=round(rssi_at(distance, b.measured_power)),
-                            local_name=None,
-                        )
-                        detection_callback(SimpleNamespace(address=f"SIM:{i:02d}"), adv)
-
-            async def stop(self) -> None:
-                return None
-
-        return _Scanner()
 
 
 def binding_of(beacon: Beacon) -> BeaconBinding:

@@ -2,7 +2,7 @@
 
 from apps.staff.viewmodels.appointments import AppointmentsVM
 from apps.staff.viewmodels.base import KeyValueStore, MemoryStore, StaffViewModel, error_key
-from apps.staff.viewmodels.beacons import BeaconsVM, RadioSimulator, SimulatedBeacon
+from apps.staff.viewmodels.beacons import BeaconsVM
 from apps.staff.viewmodels.cashier import CashierVM
 from apps.staff.viewmodels.members import MembersVM
 from apps.staff.viewmodels.picking import PickingVM
@@ -23,9 +23,7 @@ __all__ = [
     "MemoryStore",
     "PickingVM",
     "PickupVM",
-    "RadioSimulator",
     "ReceivingVM",
-    "SimulatedBeacon",
     "StaffSessionVM",
     "StaffViewModel",
     "StocktakeVM",

@@ -4,74 +4,18 @@ standing next to it."""
 
 from __future__ import annotations
 
-import random
-import struct
 import uuid as uuidlib
-from collections.abc import Callable
-from dataclasses import dataclass
-from types import SimpleNamespace
-from typing import Any
 
 from apps.staff.viewmodels.base import StaffViewModel
 from backend.stores.schemas import Beacon, BeaconVerified
 from shared.devices.beacons import (
-    APPLE_COMPANY_ID,
     BeaconScanner,
     Candidate,
     IBeacon,
     Sighting,
     pairing_candidates,
-    rssi_at,
 )
 from shared.sdk import AsyncClient
-
-
-@dataclass(frozen=True)
-class SimulatedBeacon:
-    """An iBeacon on the shop floor, ``distance_m`` from the tablet."""
-
-    uuid: str
-    major: int
-    minor: int
-    distance_m: float
-    measured_power: int = -59
-
-    def payload(self) -> bytes:
-        return (
-            b"\x02\x15"
-            + uuidlib.UUID(self.uuid).bytes
-            + struct.pack(">HHb", self.major, self.minor, self.measured_power)
-        )
-
-
-class RadioSimulator:
-    """Stands in for bleak's ``BleakScanner`` (same constructor and start/stop), advertising the given
-    beacons through the detection callback with log-distance RSSI and a little seeded noise."""
-
-    def __init__(self, beacons: list[SimulatedBeacon], rounds: int = 8, seed: int = 7) -> None:
-        self.beacons, self.rounds, self.seed = beacons, rounds, seed
-
-    def __call__(self, detection_callback: Callable[[Any, Any], None]) -> Any:
-        sim = self
-
-        class _Scanner:
-            async def start(self) -> None:
-                noise = random.Random(sim.seed)
-                for _ in range(sim.rounds):
-                    for i, b in enumerate(sim.beacons):
-                        rssi = rssi_at(b.distance_m, b.measured_power) + noise.uniform(-2, 2)
-                        adv = SimpleNamespace(
-                            manufacturer_data={APPLE_COMPANY_ID: b.payload()},
-                            service_data={},
-                            rssi=round(rssi),
-                            local_name=None,
-                        )
-                        detection_callback(SimpleNamespace(address=f"SIM:{i:02d}"), adv)
-
-            async def stop(self) -> None:
-                return None
-
-        return _Scanner()
 
 
 class BeaconsVM(StaffViewModel):

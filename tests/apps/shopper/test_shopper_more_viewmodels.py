@@ -22,12 +22,11 @@ from apps.shopper.viewmodels import (
     ProductVM,
     TopUpVM,
 )
-from apps.shopper.viewmodels.instore import WalkingBeacon, WalkSimulator
 from apps.shopper.viewmodels.member import coupon_terms
 from apps.shopper.viewmodels.scan import ScanVM
 from backend.core.time import utcnow
 from backend.members.models import TopupBonus
-from shared.devices.beacons import BeaconScanner
+from shared.devices.beacons import BeaconScanner, RadioSimulator, SimulatedBeacon
 from shared.sdk import AsyncClient
 from tests.apps.shopper.test_shopper_journey_viewmodels import in_process, pay_in_sandbox, seed_shop, sign_in
 from tests.backend.campaigns.factories import window
@@ -303,7 +302,7 @@ async def test_walking_into_the_store_shows_the_welcome_and_the_pushed_coupon(ap
         assert not await off.listen(max_scans=3) and off.bluetooth is False and off.welcome is None
 
         # Far from the door (25 m, 9 m) nothing happens; at the door the dwell time confirms the arrival.
-        walk = WalkSimulator([WalkingBeacon(door, 7, 1, (25.0, 9.0, 1.0, 1.0, 1.0, 1.0, 1.0))])
+        walk = RadioSimulator([SimulatedBeacon(door, 7, 1, (25.0, 9.0, 1.0, 1.0, 1.0, 1.0, 1.0))], rounds=6)
         vm = InStoreVM(client, BeaconScanner(walk), dwell_s=0.3, window_s=0.15)
         assert await vm.prepare()
         assert not await vm.scan_once() and not await vm.scan_once()
@@ -321,7 +320,7 @@ async def test_walking_into_the_store_shows_the_welcome_and_the_pushed_coupon(ap
         # A second arrival the same day is not welcomed again (and gives no second coupon).
         again = InStoreVM(
             client,
-            BeaconScanner(WalkSimulator([WalkingBeacon(door, 7, 1, (1.0,))])),
+            BeaconScanner(RadioSimulator([SimulatedBeacon(door, 7, 1, (1.0,))], rounds=6)),
             dwell_s=0.3,
             window_s=0.15,
         )

@@ -9,8 +9,8 @@ import uuid
 
 import pytest
 
-from apps.staff.viewmodels import BeaconsVM, RadioSimulator, SimulatedBeacon, TodayVM
-from shared.devices.beacons import BeaconScanner
+from apps.staff.viewmodels import BeaconsVM, TodayVM
+from shared.devices.beacons import BeaconScanner, RadioSimulator, SimulatedBeacon
 from shared.errors import NotFound, StoreForbidden
 from shared.sdk import AsyncClient
 from tests.apps.staff.staff_world import sdk_for, signed_in
@@ -103,9 +103,10 @@ async def test_beacons_heard_nearby_are_paired_and_verified(app, sdk, session):
     await signed_in(sdk, manager.username)
     radio = RadioSimulator(
         [
-            SimulatedBeacon(SHOP_UUID, 100, 1, distance_m=1.0),
-            SimulatedBeacon(SHOP_UUID, 100, 2, distance_m=12.0),
-        ]
+            SimulatedBeacon(SHOP_UUID, 100, 1, distances_m=(1.0,)),
+            SimulatedBeacon(SHOP_UUID, 100, 2, distances_m=(12.0,)),
+        ],
+        noise_db=2.0,
     )
     vm = BeaconsVM(sdk, BeaconScanner(radio))
     vm.at_store(store.id)

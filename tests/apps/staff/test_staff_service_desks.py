@@ -20,15 +20,13 @@ from apps.staff.viewmodels import (
     CashierVM,
     ExpiryVM,
     MembersVM,
-    RadioSimulator,
-    SimulatedBeacon,
 )
 from backend.auth.models import StaffUser
 from backend.core.time import utcnow
 from backend.inventory.models import StockBatch
 from backend.inventory.service import stock
 from backend.pricing.days import local_date
-from shared.devices.beacons import BeaconScanner
+from shared.devices.beacons import BeaconScanner, RadioSimulator, SimulatedBeacon
 from tests.apps.staff.staff_world import ean13, sdk_for, signed_in, sync_vm
 from tests.backend.appointments.factories import (
     at,
@@ -200,7 +198,9 @@ async def test_a_bound_beacon_is_verified_standing_next_to_it(app, sdk, session)
     manager = await create_staff(session, ["store_manager"], [store])
     await session.commit()
     await signed_in(sdk, manager.username)
-    radio = RadioSimulator([SimulatedBeacon("f7826da6-4fa2-4e98-8024-bc5b71e0893e", 100, 7, distance_m=0.8)])
+    radio = RadioSimulator(
+        [SimulatedBeacon("f7826da6-4fa2-4e98-8024-bc5b71e0893e", 100, 7, (0.8,))], noise_db=2.0
+    )
     vm = BeaconsVM(sdk, BeaconScanner(radio))
     vm.at_store(store.id)
     assert await vm.scan(0.0)

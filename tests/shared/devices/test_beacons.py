@@ -21,8 +21,10 @@ from shared.devices.beacons import (
     IBeacon,
     PresenceKind,
     PresenceTracker,
+    RadioSimulator,
     RssiFilter,
     Sighting,
+    SimulatedBeacon,
     estimate_distance,
     pairing_candidates,
     parse_ad_structures,
@@ -314,3 +316,15 @@ async def test_scanner_collects_sightings_through_bleak_callbacks() -> None:
     status, seen = await BeaconScanner(FakeBleak).scan(0.0, on_sighting=got.append)
     assert status.available
     assert [s.beacon.minor for s in seen] == [4001] and got == seen  # type: ignore[union-attr]
+
+
+async def test_the_radio_simulator_advertises_parsable_ibeacons_at_each_scans_distance():
+    door = SimulatedBeacon("f7826da6-4fa2-4e98-8024-bc5b71e0893e", 7, 1, (20.0, 1.0))
+    assert parse_ibeacon(door.payload()) == IBeacon(uuid.UUID(door.uuid), 7, 1, -59)
+    radio = RadioSimulator([door], rounds=3)
+    first, second = await BeaconScanner(radio).scan(0.0), await BeaconScanner(radio).scan(0.0)
+    assert [s.rssi for s in first[1]] == [round(rssi_at(20.0, -59))] * 3
+    assert [s.rssi for s in second[1]] == [-59] * 3  # 1 m: the measured power
+    noisy = await BeaconScanner(RadioSimulator([door], rounds=20, noise_db=2.0)).scan(0.0)
+    assert {s.rssi for s in noisy[1]} - {round(rssi_at(20.0, -59)) + d for d in (-2, -1, 0, 1, 2)} == set()
+    assert len({s.rssi for s in noisy[1]}) > 1
