@@ -120,12 +120,13 @@ def work_the_desks(server, artifacts, username: str, codes: list[str], member_qr
         app.see("陆家嘴店 · 今日工作")
         app.tap("调拨")
         app.see(re.compile("人民广场店 → 陆家嘴店 · 在途"))
+        app.screenshot("15-transfer-arriving")
         app.tap("确认收货")
         # Received: both lists (coming in, going out) are empty, not only the outgoing one.
         expect(app.text("暂无进行中的调拨")).to_have_count(2, timeout=20_000)
         app.tap("EN")
         app.see("No open transfers")
-        app.screenshot("15-transfers-en")
+        app.screenshot("16-transfers-en")
         assert not app.failed, app.failed
         problems = ("Unhandled", "Exception", "Failed to load font", "Could not find a set of Noto fonts")
         assert not [line for line in app.console if any(p in line for p in problems)], app.console
